@@ -1,0 +1,45 @@
+# Everything runs from a virtual environment this Makefile makes for itself.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+# With no AMQP_URI set, `make run` needs no broker: both services share
+# kombu's in-process memory:// transport. Point AMQP_URI at RabbitMQ to use it.
+AMQP_URI ?= memory://localhost/
+SERVICES := registration.entrypoints.service welcome.entrypoints
+
+.PHONY: run test lint test-unit test-nameko test-broker test-e2e clean
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+run: $(INSTALLED)
+	AMQP_URI='$(AMQP_URI)' $(BIN)/nameko run --config config.yaml $(SERVICES)
+
+test: lint
+	$(BIN)/pytest
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test-unit: $(INSTALLED)
+	$(BIN)/pytest tests/unit
+
+test-nameko: $(INSTALLED)
+	$(BIN)/pytest tests/nameko
+
+test-broker: $(INSTALLED)
+	$(BIN)/pytest tests/broker
+
+test-e2e: $(INSTALLED)
+	$(BIN)/pytest tests/e2e
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,1 @@
+"""The registration service: a Nameko service in ports-and-adapters layers."""

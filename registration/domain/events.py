@@ -1,0 +1,62 @@
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Self
+from uuid import UUID, uuid4
+
+from registration.domain.email_address import EmailAddress
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, kw_only=True)
+class DomainEvent:
+    """Something that happened in the domain, told to the rest of the system.
+
+    Every event gets its own id and timestamp when it is made. `as_dict` is
+    the wire payload: JSON primitives only, so its form does not depend on
+    the serialiser of whatever carries it.
+    """
+
+    name: ClassVar[str]
+    event_id: UUID = field(default_factory=uuid4)
+    timestamp: datetime = field(default_factory=_now)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.name = cls.__name__
+
+    def __post_init__(self) -> None:
+        if self.timestamp.utcoffset() is None:
+            raise ValueError("an event timestamp must be timezone-aware")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "event_id": str(self.event_id),
+            "timestamp": self.timestamp.astimezone(UTC).isoformat(),
+        }
+
+    @classmethod
+    def _common_fields(cls, payload: dict[str, Any]) -> dict[str, Any]:
+        if payload.get("name") != cls.name:
+            raise ValueError(f"payload is not a {cls.name}: {payload.get('name')!r}")
+        return {
+            "event_id": UUID(payload["event_id"]),
+            "timestamp": datetime.fromisoformat(payload["timestamp"]),
+        }
+
+
+@dataclass(frozen=True)
+class RegisteredEntryEvent(DomainEvent):
+    """An email address was registered."""
+
+    email: EmailAddress
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**super().as_dict(), "email": self.email.value}
+
+    @classmethod
+    def from_dict(cls, payload: dict[str, Any]) -> Self:
+        return cls(email=EmailAddress(payload["email"]), **cls._common_fields(payload))

@@ -1,0 +1,1 @@
+"""Primary adapters: the Nameko entrypoints that drive the use cases."""

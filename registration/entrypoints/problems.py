@@ -1,0 +1,92 @@
+"""RFC 9457 problem details: the one place errors become HTTP answers."""
+
+import json
+import logging
+from dataclasses import dataclass
+
+from rfc9457 import Problem
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from registration.application import EventPublishingFailed
+from registration.domain import InvalidEmailAddress
+
+logger = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+RETRY_AFTER_SECONDS = 5
+
+
+@dataclass(frozen=True)
+class ProblemType:
+    """A kind of problem this API answers with, documented in the README."""
+
+    status: int
+    slug: str
+    title: str
+
+    def __call__(self, detail: str, **headers: str) -> Problem:
+        return Problem(
+            self.title,
+            type_=f"/problems/{self.slug}",
+            detail=detail,
+            status=self.status,
+            headers=headers or None,
+        )
+
+
+INVALID_REQUEST_BODY = ProblemType(400, "invalid-request-body", "Invalid request body")
+INVALID_EMAIL_ADDRESS = ProblemType(
+    422, "invalid-email-address", "Invalid email address"
+)
+BROKER_UNAVAILABLE = ProblemType(
+    503, "broker-unavailable", "Message broker unavailable"
+)
+
+# Errors of the core that a client can cause or must be told about. Any
+# other exception is a fault of the service: a 500 that reveals nothing.
+EXPECTED_ERRORS = (InvalidEmailAddress, EventPublishingFailed)
+
+
+def problem_for(error: Exception) -> Problem:
+    """The problem a client is shown for `error`."""
+    if isinstance(error, Problem):
+        return error
+    if isinstance(error, InvalidEmailAddress):
+        return INVALID_EMAIL_ADDRESS(f"email: {error}")
+    if isinstance(error, EventPublishingFailed):
+        return BROKER_UNAVAILABLE(
+            "The registration could not be announced, so it was not made. "
+            "Try again later.",
+            **{"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+    if isinstance(error, HTTPException) and error.code is not None:
+        return _plain_http_problem(error)
+    return Problem("Internal Server Error", type_="about:blank", status=500)
+
+
+def problem_response(problem: Problem) -> Response:
+    logger.info("answered %s %s: %s", problem.status, problem.type, problem.detail)
+    return Response(
+        json.dumps(problem.marshal()),
+        status=problem.status,
+        mimetype=PROBLEM_JSON,
+        headers=dict(problem.headers or {}),
+    )
+
+
+def _plain_http_problem(error: HTTPException) -> Problem:
+    # Werkzeug's own headers carry what the status needs, such as `Allow`
+    # on a 405; its content type is replaced by the problem's.
+    headers = {
+        name: value
+        for name, value in error.get_headers()
+        if name.lower() != "content-type"
+    }
+    return Problem(
+        error.name,
+        type_="about:blank",
+        detail=error.description,
+        status=error.code or 500,
+        headers=headers,
+    )

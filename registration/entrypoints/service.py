@@ -1,0 +1,84 @@
+"""The Nameko service: primary adapters from HTTP and RPC onto the use case."""
+
+import json
+import logging
+from typing import Any
+
+from kombu.utils.url import maybe_sanitize_url
+from nameko.extensions import DependencyProvider
+from nameko.rpc import rpc
+from werkzeug.wrappers import Request, Response
+
+from registration.application import Registration, RegistrationService
+from registration.bootstrap import build_registration_service
+from registration.entrypoints.http import http, read_json_object, require_string
+from registration.entrypoints.problems import EXPECTED_ERRORS
+from registration.infrastructure.nameko_event_publisher import (
+    bounded_event_dispatcher,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class StartupReport(DependencyProvider):  # type: ignore[misc]
+    """Logs, once at start, what the service is connected to."""
+
+    def setup(self) -> None:
+        config = self.container.config
+        amqp_uri = config.get("AMQP_URI", "")
+        logger.info(
+            "%s: broker %s, HTTP on %s",
+            self.container.service_name,
+            maybe_sanitize_url(amqp_uri),
+            config.get("WEB_SERVER_ADDRESS", "0.0.0.0:8000"),
+        )
+        if amqp_uri.startswith("memory://"):
+            logger.warning(
+                "transport is the in-process memory:// broker: events reach only "
+                "services in this process and are lost when it stops; "
+                "set AMQP_URI to use RabbitMQ"
+            )
+        else:
+            logger.info("transport is RabbitMQ (AMQP)")
+
+
+class RegistrationNamekoService:
+    """Primary adapters: HTTP and RPC entrypoints onto `RegistrationService`."""
+
+    name = "nameko_registration_service"
+
+    dispatch = bounded_event_dispatcher()
+    startup_report = StartupReport()
+
+    @property
+    def registration(self) -> RegistrationService:
+        return build_registration_service(self.dispatch)
+
+    @http("POST", "/register")
+    def register(self, request: Request) -> Response:
+        """Register the address in a JSON body such as `{"email": "ann@example.com"}`.
+
+        Answers 201 with `{"email": "ann@example.com", "event_id": "..."}`.
+        """
+        document = read_json_object(request, fields=frozenset({"email"}))
+        email = require_string(document, "email")
+
+        registration = self.registration.register_entry(email)
+
+        return Response(
+            json.dumps(_registration_body(registration)),
+            status=201,
+            mimetype="application/json",
+        )
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)  # type: ignore[misc]
+    def register_entry(self, email: str) -> dict[str, Any]:
+        """Register `email`; returns the normalised address and the event id."""
+        return _registration_body(self.registration.register_entry(email))
+
+
+def _registration_body(registration: Registration) -> dict[str, Any]:
+    return {
+        "email": registration.email.value,
+        "event_id": str(registration.event_id),
+    }

@@ -1,0 +1,1 @@
+"""Secondary adapters: the ports implemented with real technology."""

@@ -1,0 +1,73 @@
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from amqp.exceptions import AMQPError, MessageNacked
+from kombu.exceptions import KombuError
+from nameko.amqp.publish import UndeliverableMessage
+from nameko.events import EventDispatcher
+
+from registration.application import EventPublisher, EventPublishingFailed
+from registration.domain import DomainEvent
+
+logger = logging.getLogger(__name__)
+
+Dispatch = Callable[[str, dict[str, Any]], None]
+
+# What kombu, py-amqp and Nameko raise when the broker cannot take a message:
+# refused or dropped connections, a nack, a timed-out confirm.
+BROKER_ERRORS = (
+    KombuError,
+    AMQPError,
+    MessageNacked,
+    UndeliverableMessage,
+    OSError,
+)
+
+# Nameko's default policy retries for about eight seconds before it gives up,
+# while the HTTP client waits. These bounds answer within about two seconds
+# when the broker refuses connections or stops confirming.
+PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0.2,
+    "interval_step": 0.3,
+    "interval_max": 0.5,
+}
+PUBLISH_TIMEOUT_SECONDS = 2.0
+
+
+def bounded_event_dispatcher() -> EventDispatcher:
+    """Nameko's `EventDispatcher` with persistent, confirmed, time-bounded publishes."""
+    return EventDispatcher(
+        use_confirms=True,
+        retry_policy=PUBLISH_RETRY_POLICY,
+        timeout=PUBLISH_TIMEOUT_SECONDS,
+        confirm_timeout=PUBLISH_TIMEOUT_SECONDS,
+    )
+
+
+class NamekoEventPublisher(EventPublisher):
+    """Secondary adapter: publishes domain events with Nameko's `EventDispatcher`.
+
+    Each event goes to the service's events exchange with its name as the
+    routing key and its `as_dict` payload as the JSON body.
+    """
+
+    def __init__(self, dispatch: Dispatch) -> None:
+        self._dispatch = dispatch
+
+    def publish(self, events: Sequence[DomainEvent]) -> None:
+        for event in events:
+            try:
+                self._dispatch(event.name, event.as_dict())
+            except BROKER_ERRORS as error:
+                logger.error(
+                    "could not publish %s %s: %s: %s",
+                    event.name,
+                    event.event_id,
+                    type(error).__name__,
+                    error,
+                )
+                raise EventPublishingFailed(
+                    f"the broker did not accept {event.name} {event.event_id}"
+                ) from error

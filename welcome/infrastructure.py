@@ -1,0 +1,19 @@
+import logging
+
+from welcome.application import WelcomeNotifier
+from welcome.domain import Welcome
+
+logger = logging.getLogger(__name__)
+
+
+class LoggingWelcomeNotifier(WelcomeNotifier):
+    """Secondary adapter: writes the welcome to the log instead of mailing it."""
+
+    def send(self, welcome: Welcome) -> None:
+        local, _, domain = welcome.email.rpartition("@")
+        logger.info(
+            "welcome sent to %s***@%s for event %s",
+            local[:1],
+            domain,
+            welcome.event_id,
+        )
