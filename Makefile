@@ -9,7 +9,7 @@ INSTALLED := $(VENV)/.installed
 AMQP_URI ?= memory://localhost/
 SERVICES := registration.entrypoints.service welcome.entrypoints
 
-.PHONY: run test lint test-unit test-nameko test-broker test-e2e clean
+.PHONY: run test lint test-unit test-nameko test-broker test-e2e test-static clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ test-broker: $(INSTALLED)
 
 test-e2e: $(INSTALLED)
 	$(BIN)/pytest tests/e2e
+
+test-static: $(INSTALLED)
+	$(BIN)/pytest tests/static
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

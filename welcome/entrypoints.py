@@ -13,7 +13,7 @@ class WelcomeService:
 
     name = "welcome_service"
 
-    @event_handler("nameko_registration_service", "RegisteredEntryEvent")  # type: ignore[misc]
+    @event_handler("nameko_registration_service", "RegisteredEntryEvent")
     def on_registered_entry(self, payload: dict[str, Any]) -> dict[str, str]:
         """Handle a payload such as `{"name": "RegisteredEntryEvent",
         "event_id": "...", "email": "ann@example.com", "timestamp": "..."}`.

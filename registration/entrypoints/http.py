@@ -6,15 +6,14 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from nameko.web.handlers import HttpRequestHandler
-from nameko.web.server import WebServer, WsgiApp
+from nameko.web.server import HttpOnlyProtocol, WebServer, WsgiApp
+from rfc9457 import Problem
 from werkzeug.exceptions import (
     HTTPException,
     RequestEntityTooLarge,
     UnsupportedMediaType,
 )
 from werkzeug.wrappers import Request, Response
-
-from rfc9457 import Problem
 
 from registration.entrypoints.problems import (
     EXPECTED_ERRORS,
@@ -26,6 +25,27 @@ from registration.entrypoints.problems import (
 MAX_BODY_BYTES = 16 * 1024
 
 
+# The environ key under which the protocol offers to close the connection.
+CLOSE_CONNECTION = "registration.close_connection"
+
+
+class ClosingProtocol(HttpOnlyProtocol):  # type: ignore[misc]
+    """Eventlet's HTTP protocol, letting the app close a connection.
+
+    After a response Eventlet reads and discards whatever is left of the
+    request body, to reuse the connection. For a body refused as too large
+    that would read the very bytes the refusal was meant to spare.
+    """
+
+    def get_environ(self) -> dict[str, Any]:
+        environ: dict[str, Any] = super().get_environ()
+        environ[CLOSE_CONNECTION] = self._close_after_response
+        return environ
+
+    def _close_after_response(self) -> None:
+        self.close_connection = 1
+
+
 class ProblemWsgiApp(WsgiApp):  # type: ignore[misc]
     """Routes requests like Nameko's, but answers 404 and 405 with problems."""
 
@@ -34,16 +54,23 @@ class ProblemWsgiApp(WsgiApp):  # type: ignore[misc]
         adapter = self.url_map.bind_to_environ(environ)
         try:
             provider, values = adapter.match()
-            request.path_values = values
+            request.path_values = values  # type: ignore[attr-defined]
             response = provider.handle_request(request)
         except HTTPException as error:
             response = problem_response(problem_for(error))
+        if response.status_code == RequestEntityTooLarge.code:
+            environ[CLOSE_CONNECTION]()
         return response(environ, start_response)  # type: ignore[no-any-return]
 
 
 class ProblemWebServer(WebServer):  # type: ignore[misc]
+    """Nameko's web server with the app and protocol above."""
+
     def get_wsgi_app(self) -> ProblemWsgiApp:
         return ProblemWsgiApp(self)
+
+    def get_wsgi_server(self, sock: Any, wsgi_app: Any, **kwargs: Any) -> Any:
+        return super().get_wsgi_server(sock, wsgi_app, protocol=ClosingProtocol)
 
 
 class ProblemHttpEntrypoint(HttpRequestHandler):  # type: ignore[misc]
@@ -88,11 +115,7 @@ def read_json_object(request: Request, fields: frozenset[str]) -> dict[str, Any]
     if request.mimetype != "application/json":
         raise _unsupported_media_type(request.mimetype)
 
-    body = _read_body(request)
-    try:
-        document = json.loads(body)
-    except (ValueError, RecursionError) as error:
-        raise INVALID_REQUEST_BODY(f"The body is not valid JSON: {error}") from None
+    document = _parse_json(_read_body(request))
 
     if not isinstance(document, dict):
         raise INVALID_REQUEST_BODY(
@@ -121,6 +144,27 @@ def _read_body(request: Request) -> bytes:
     if len(body) > MAX_BODY_BYTES:
         raise too_large
     return body
+
+
+def _parse_json(body: bytes) -> Any:
+    try:
+        return json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise INVALID_REQUEST_BODY("The body is not UTF-8 text.") from None
+    except json.JSONDecodeError as error:
+        raise INVALID_REQUEST_BODY(
+            f"The body is not valid JSON: {error.msg} "
+            f"at line {error.lineno}, column {error.colno}."
+        ) from None
+    except RecursionError:
+        raise INVALID_REQUEST_BODY(
+            "The body nests arrays or objects too deeply."
+        ) from None
+    except ValueError:
+        raise INVALID_REQUEST_BODY(
+            "The body holds a value too large to read, such as a number "
+            "of thousands of digits."
+        ) from None
 
 
 def require_string(document: dict[str, Any], field: str) -> str:

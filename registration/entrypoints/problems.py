@@ -62,7 +62,12 @@ def problem_for(error: Exception) -> Problem:
         )
     if isinstance(error, HTTPException) and error.code is not None:
         return _plain_http_problem(error)
-    return Problem("Internal Server Error", type_="about:blank", status=500)
+    return Problem(
+        "Internal Server Error",
+        type_="about:blank",
+        detail="The service failed to handle the request. The failure is logged.",
+        status=500,
+    )
 
 
 def problem_response(problem: Problem) -> Response:

@@ -71,7 +71,7 @@ class RegistrationNamekoService:
             mimetype="application/json",
         )
 
-    @rpc(expected_exceptions=EXPECTED_ERRORS)  # type: ignore[misc]
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
     def register_entry(self, email: str) -> dict[str, Any]:
         """Register `email`; returns the normalised address and the event id."""
         return _registration_body(self.registration.register_entry(email))
