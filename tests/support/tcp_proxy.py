@@ -1,7 +1,19 @@
 """A TCP proxy that a test can cut and restore, to take a broker away."""
 
-import socket
-import threading
+from __future__ import annotations
+
+import contextlib
+from typing import TYPE_CHECKING
+
+from eventlet import patcher
+
+if TYPE_CHECKING:
+    from socket import socket as Socket  # noqa: N812
+
+# The proxy stands for the network between the service and its broker, so it
+# runs on real threads and sockets, outside the eventlet hub of the service.
+socket = patcher.original("socket")
+threading = patcher.original("threading")
 
 
 class TcpProxy:
@@ -14,11 +26,11 @@ class TcpProxy:
     def __init__(self, upstream: tuple[str, int]) -> None:
         self.upstream = upstream
         self.port = 0
-        self._listener: socket.socket | None = None
-        self._open: set[socket.socket] = set()
+        self._listener: Socket | None = None
+        self._open: set[Socket] = set()
         self._lock = threading.Lock()
 
-    def start(self) -> "TcpProxy":
+    def start(self) -> TcpProxy:
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(("127.0.0.1", self.port))
@@ -31,7 +43,7 @@ class TcpProxy:
     def cut(self) -> None:
         listener, self._listener = self._listener, None
         if listener is not None:
-            listener.close()
+            _close(listener)
         with self._lock:
             doomed, self._open = self._open, set()
         for sock in doomed:
@@ -41,7 +53,7 @@ class TcpProxy:
         if self._listener is None:
             self.start()
 
-    def _accept(self, listener: socket.socket) -> None:
+    def _accept(self, listener: Socket) -> None:
         while True:
             try:
                 client, _ = listener.accept()
@@ -60,7 +72,7 @@ class TcpProxy:
                     target=self._pump, args=(source, sink), daemon=True
                 ).start()
 
-    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+    def _pump(self, source: Socket, sink: Socket) -> None:
         try:
             while chunk := source.recv(65536):
                 sink.sendall(chunk)
@@ -73,9 +85,7 @@ class TcpProxy:
                     self._open.discard(sock)
 
 
-def _close(sock: socket.socket) -> None:
-    try:
+def _close(sock: Socket) -> None:
+    with contextlib.suppress(OSError):
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
     sock.close()

@@ -1,0 +1,86 @@
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from nameko.testing.utils import find_free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+NAMEKO = str(Path(sys.executable).with_name("nameko"))
+SERVICES = ["registration.entrypoints.service", "welcome.entrypoints"]
+
+
+class RunningService:
+    """`nameko run` in a subprocess, as an operator would start it."""
+
+    def __init__(self, amqp_uri: str, log_path: Path) -> None:
+        self.port = find_free_port()
+        self.env = {
+            **os.environ,
+            "AMQP_URI": amqp_uri,
+            "WEB_SERVER_ADDRESS": f"127.0.0.1:{self.port}",
+        }
+        self.log_path = log_path
+        with log_path.open("wb") as log:
+            self.process = subprocess.Popen(
+                [NAMEKO, "run", "--config", "config.yaml", *SERVICES],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        self._wait_until_listening()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def log(self) -> str:
+        return self.log_path.read_text()
+
+    def wait_for_log(self, text: str, timeout: float = 10.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if text in (log := self.log()):
+                return log
+            time.sleep(0.05)
+        raise AssertionError(f"{text!r} not logged within {timeout} s:\n{self.log()}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def _wait_until_listening(self, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"nameko run exited:\n{self.log()}")
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise AssertionError(f"nameko run did not listen within {timeout} s")
+
+
+@pytest.fixture
+def run_service(tmp_path: Path) -> Iterator[Callable[[str], RunningService]]:
+    started: list[RunningService] = []
+
+    def start(amqp_uri: str) -> RunningService:
+        service = RunningService(amqp_uri, tmp_path / f"service-{len(started)}.log")
+        started.append(service)
+        return service
+
+    yield start
+    for service in started:
+        service.stop()

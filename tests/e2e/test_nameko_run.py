@@ -1,0 +1,85 @@
+"""The services as `nameko run` starts them from config.yaml."""
+
+import subprocess
+from collections.abc import Callable
+
+import requests
+
+from tests.e2e.conftest import NAMEKO, ROOT, RunningService
+from tests.support.raw_queue import RawQueue
+
+RunService = Callable[[str], RunningService]
+
+
+def test_a_registration_crosses_rabbitmq_in_its_published_form(
+    run_service: RunService,
+    rabbit_config: dict[str, str],
+    registered_entries: RawQueue,
+) -> None:
+    service = run_service(rabbit_config["AMQP_URI"])
+
+    response = requests.post(
+        f"{service.url}/register", json={"email": "annabel@example.com"}, timeout=10
+    )
+    message = registered_entries.get()
+    log = service.wait_for_log("welcome sent to a***@example.com")
+
+    assert response.status_code == 201
+    assert message.body == {
+        "name": "RegisteredEntryEvent",
+        "event_id": response.json()["event_id"],
+        "email": "annabel@example.com",
+        "timestamp": message.body["timestamp"],
+    }
+    assert "annabel" not in log
+
+
+def test_the_startup_log_names_the_broker_without_its_password(
+    run_service: RunService, rabbit_config: dict[str, str]
+) -> None:
+    service = run_service(rabbit_config["AMQP_URI"])
+
+    log = service.wait_for_log("transport is RabbitMQ")
+
+    assert "guest:**@localhost:5672" in log
+    assert "guest:guest" not in log
+
+
+def test_with_no_broker_both_services_share_the_in_process_transport(
+    run_service: RunService,
+) -> None:
+    service = run_service("memory://localhost/")
+
+    response = requests.post(
+        f"{service.url}/register", json={"email": "ann@example.com"}, timeout=10
+    )
+    log = service.wait_for_log(f"for event {response.json()['event_id']}")
+
+    assert response.status_code == 201
+    assert "transport is the in-process memory:// broker" in log
+
+
+def test_the_shell_recipe_registers_and_dispatches_when_piped(
+    run_service: RunService,
+    rabbit_config: dict[str, str],
+    registered_entries: RawQueue,
+) -> None:
+    service = run_service(rabbit_config["AMQP_URI"])
+    recipe = (ROOT / "examples" / "register_in_shell.py").read_bytes()
+
+    shell = subprocess.run(
+        [NAMEKO, "shell", "--config", "config.yaml"],
+        cwd=ROOT,
+        env=service.env,
+        input=recipe,
+        capture_output=True,
+        timeout=60,
+    )
+    registered, dispatched = registered_entries.get(), registered_entries.get()
+
+    assert shell.returncode == 0, shell.stderr.decode()
+    assert f"with event {registered.body['event_id']}" in shell.stdout.decode()
+    assert f"dispatched {dispatched.body['event_id']}" in shell.stdout.decode()
+    assert registered.body["email"] == "ann@example.com"
+    service.wait_for_log(f"for event {registered.body['event_id']}")
+    service.wait_for_log(f"for event {dispatched.body['event_id']}")

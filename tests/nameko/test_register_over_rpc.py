@@ -1,0 +1,75 @@
+import uuid
+from typing import Any
+from unittest.mock import MagicMock
+
+import pytest
+from kombu.exceptions import OperationalError
+from nameko.testing.services import entrypoint_hook, worker_factory
+
+from registration.application import EventPublishingFailed
+from registration.domain import InvalidEmailAddress
+from registration.entrypoints.service import RegistrationNamekoService
+from tests.nameko.http_client import ServiceClient
+
+
+def test_registering_over_rpc_returns_the_address_and_the_event_id(
+    registration_container: Any, dispatch: MagicMock
+) -> None:
+    with entrypoint_hook(registration_container, "register_entry") as register_entry:
+        registration = register_entry(" Ann@EXAMPLE.com ")
+
+    assert registration.keys() == {"email", "event_id"}
+    assert registration["email"] == "Ann@example.com"
+    assert uuid.UUID(registration["event_id"]).version == 4
+    dispatch.assert_called_once()
+    assert dispatch.call_args.args[1]["event_id"] == registration["event_id"]
+
+
+def test_rpc_and_http_answer_a_registration_alike(
+    registration_container: Any, dispatch: MagicMock, client: ServiceClient
+) -> None:
+    with entrypoint_hook(registration_container, "register_entry") as register_entry:
+        over_rpc = register_entry("ann@example.com")
+    over_http = client.register({"email": "ann@example.com"}).json()
+
+    assert over_rpc.keys() == over_http.keys()
+    assert over_rpc["email"] == over_http["email"]
+    assert over_rpc["event_id"] != over_http["event_id"]
+
+
+def test_an_invalid_address_over_rpc_raises_and_announces_nothing(
+    registration_container: Any, dispatch: MagicMock
+) -> None:
+    with (
+        entrypoint_hook(registration_container, "register_entry") as register_entry,
+        pytest.raises(InvalidEmailAddress),
+    ):
+        register_entry("not an address")
+
+    dispatch.assert_not_called()
+
+
+def test_a_broker_that_cannot_take_the_event_fails_the_rpc_call(
+    registration_container: Any, dispatch: MagicMock
+) -> None:
+    dispatch.side_effect = OperationalError("connection refused")
+
+    with (
+        entrypoint_hook(registration_container, "register_entry") as register_entry,
+        pytest.raises(EventPublishingFailed),
+    ):
+        register_entry("ann@example.com")
+
+
+def test_the_rpc_method_announces_the_registration_it_returns() -> None:
+    dispatch = MagicMock()
+    service = worker_factory(RegistrationNamekoService, dispatch=dispatch)
+
+    registration = service.register_entry("ann@example.com")
+
+    dispatch.assert_called_once()
+    name, payload = dispatch.call_args.args
+    assert name == "RegisteredEntryEvent"
+    assert payload["name"] == "RegisteredEntryEvent"
+    assert payload["email"] == registration["email"]
+    assert payload["event_id"] == registration["event_id"]

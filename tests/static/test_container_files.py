@@ -1,0 +1,211 @@
+"""The Dockerfile and compose file agree with the code and config they ship."""
+
+import importlib
+import importlib.util
+import inspect
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCKERFILE = ROOT / "Dockerfile"
+COMPOSE_FILE = ROOT / "docker-compose.yml"
+CONFIG_FILE = ROOT / "config.yaml"
+
+APP_SERVICES = ("registration", "welcome")
+ROOT_USERS = {"root", "0"}
+
+
+def dockerfile_instructions() -> list[tuple[str, str]]:
+    """Each instruction of the Dockerfile as (keyword, arguments)."""
+    logical_lines: list[str] = []
+    pending = ""
+    for line in DOCKERFILE.read_text().splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped.endswith("\\"):
+            pending += stripped[:-1] + " "
+            continue
+        logical_lines.append(pending + stripped)
+        pending = ""
+
+    instructions = []
+    for logical_line in logical_lines:
+        keyword, _, arguments = logical_line.partition(" ")
+        instructions.append((keyword.upper(), arguments.strip()))
+    return instructions
+
+
+def dockerfile_arguments(keyword: str) -> list[str]:
+    """The arguments of every Dockerfile instruction with this keyword."""
+    return [
+        arguments
+        for instruction, arguments in dockerfile_instructions()
+        if instruction == keyword
+    ]
+
+
+def exec_form(arguments: str) -> list[str]:
+    """The words of an instruction written as a JSON array."""
+    words = json.loads(arguments)
+    assert isinstance(words, list), f"not in exec form: {arguments}"
+    return [str(word) for word in words]
+
+
+def load_yaml(path: Path) -> dict[str, Any]:
+    """A YAML file's top-level mapping."""
+    document = yaml.safe_load(path.read_text())
+    assert isinstance(document, dict), f"{path.name} is not a mapping"
+    return document
+
+
+def compose_services() -> dict[str, Any]:
+    """The services of the compose file, by name."""
+    services = load_yaml(COMPOSE_FILE)["services"]
+    assert isinstance(services, dict)
+    return services
+
+
+def command_words(command: str | list[str]) -> list[str]:
+    """A compose `command` as a list of words, in either of its forms."""
+    if isinstance(command, str):
+        return command.split()
+    return [str(word) for word in command]
+
+
+def service_modules() -> set[str]:
+    """Every module the image's CMD and the compose commands give to Nameko."""
+    modules = set(exec_form(dockerfile_arguments("CMD")[-1]))
+    for service in APP_SERVICES:
+        modules.update(command_words(compose_services()[service]["command"]))
+    return modules
+
+
+def defines_nameko_service(module_name: str) -> bool:
+    """Whether the module has a class with a service name and an entrypoint."""
+    if importlib.util.find_spec(module_name) is None:
+        return False
+    module = importlib.import_module(module_name)
+    return any(
+        cls.__module__ == module_name
+        and isinstance(getattr(cls, "name", None), str)
+        and any(
+            getattr(member, "nameko_entrypoints", None) for member in vars(cls).values()
+        )
+        for _, cls in inspect.getmembers(module, inspect.isclass)
+    )
+
+
+def configured_web_port() -> str:
+    """The port in config.yaml's default WEB_SERVER_ADDRESS."""
+    address = str(load_yaml(CONFIG_FILE)["WEB_SERVER_ADDRESS"])
+    default = re.fullmatch(r"\$\{WEB_SERVER_ADDRESS:(.+)\}", address)
+    assert default, f"WEB_SERVER_ADDRESS has no default: {address}"
+    return default.group(1).rpartition(":")[2]
+
+
+def test_the_dockerfile_passes_hadolint() -> None:
+    hadolint = Path(sys.executable).with_name("hadolint")
+    assert hadolint.exists(), "hadolint is missing from the virtualenv"
+
+    result = subprocess.run(
+        [str(hadolint), "--no-color", str(DOCKERFILE)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_compose_file_runs_the_broker_and_both_services() -> None:
+    services = compose_services()
+
+    assert set(services) >= {"rabbitmq", *APP_SERVICES}
+
+
+def test_the_image_starts_nameko_with_the_shipped_config() -> None:
+    entrypoint = exec_form(dockerfile_arguments("ENTRYPOINT")[-1])
+
+    assert entrypoint == ["nameko", "run", "--config", "config.yaml"]
+
+
+def test_every_module_the_containers_run_defines_a_nameko_service() -> None:
+    modules = service_modules()
+
+    without_service = sorted(
+        module for module in modules if not defines_nameko_service(module)
+    )
+
+    assert {"registration.entrypoints.service", "welcome.entrypoints"} <= modules
+    assert not without_service, f"no Nameko service in {without_service}"
+
+
+def test_every_path_the_dockerfile_copies_exists() -> None:
+    sources = []
+    for arguments in dockerfile_arguments("COPY"):
+        words = exec_form(arguments) if arguments.startswith("[") else arguments.split()
+        assert not any(word.startswith("--from") for word in words)
+        paths = [word for word in words if not word.startswith("--")]
+        sources.extend(paths[:-1])
+
+    missing = [source for source in sources if not (ROOT / source).exists()]
+
+    assert sources
+    assert not missing, f"the Dockerfile copies missing paths: {missing}"
+
+
+@pytest.mark.parametrize("service", APP_SERVICES)
+def test_the_app_service_takes_the_broker_address_from_the_environment(
+    service: str,
+) -> None:
+    environment = compose_services()[service]["environment"]
+
+    assert str(environment["AMQP_URI"]).startswith("${AMQP_URI:-")
+
+
+def test_the_image_runs_as_a_non_root_user() -> None:
+    users = dockerfile_arguments("USER")
+
+    assert users, "the Dockerfile never sets a USER"
+    assert users[-1].partition(":")[0] not in ROOT_USERS
+
+
+def test_the_image_is_built_on_slim_python_3_11() -> None:
+    base_image = dockerfile_arguments("FROM")[-1].split()[0]
+
+    assert re.fullmatch(
+        r"python:3\.11(\.\d+)?-slim(-[a-z]+)?(@sha256:[0-9a-f]{64})?", base_image
+    ), base_image
+
+
+def test_the_broker_reports_its_health() -> None:
+    healthcheck = compose_services()["rabbitmq"]["healthcheck"]
+
+    assert "rabbitmq-diagnostics" in command_words(healthcheck["test"])
+
+
+@pytest.mark.parametrize("service", APP_SERVICES)
+def test_the_app_service_waits_for_a_healthy_broker(service: str) -> None:
+    depends_on = compose_services()[service]["depends_on"]
+
+    assert depends_on["rabbitmq"]["condition"] == "service_healthy"
+
+
+def test_the_published_port_is_the_exposed_and_configured_port() -> None:
+    published = compose_services()["registration"]["ports"]
+    exposed = dockerfile_arguments("EXPOSE")
+
+    container_ports = {str(port).rpartition(":")[2] for port in published}
+    exposed_ports = {
+        port.partition("/")[0] for arguments in exposed for port in arguments.split()
+    }
+
+    assert container_ports == exposed_ports == {configured_web_port()}
