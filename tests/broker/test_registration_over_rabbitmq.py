@@ -134,3 +134,25 @@ def test_a_broker_out_of_reach_is_a_prompt_503_and_the_service_recovers(
     assert accepted.status_code == 201
     assert registered_entries.get().body["event_id"] == accepted.json()["event_id"]
     assert registered_entries.is_empty()
+
+
+def test_a_broker_that_stops_answering_is_a_503_within_seconds(
+    container_factory: type[ServiceRunner],
+    rabbit_config: dict[str, str],
+    web_config: Config,
+    web_config_port: int,
+) -> None:
+    proxy = TcpProxy(("127.0.0.1", 5672)).start()
+    broker = urlsplit(rabbit_config["AMQP_URI"])
+    through_proxy = broker._replace(netloc=f"guest:guest@127.0.0.1:{proxy.port}")
+    config = {**web_config, "AMQP_URI": urlunsplit(through_proxy)}
+    container_factory(RegistrationNamekoService, config).start()
+    proxy.silence()
+
+    started = time.monotonic()
+    refused = register(web_config_port, {"email": "ann@example.com"})
+    waited = time.monotonic() - started
+    proxy.restore()
+
+    assert refused.status_code == 503
+    assert waited < 7

@@ -20,7 +20,8 @@ class TcpProxy:
     """Forwards 127.0.0.1:<port> to an upstream address until it is cut.
 
     Cut, it closes every open connection and refuses new ones, as a broker
-    that went down would. Restored, it accepts again on the same port.
+    that went down would; silenced, it holds connections and answers nothing,
+    as a hung one would. Restored, it forwards again on the same port.
     """
 
     def __init__(self, upstream: tuple[str, int]) -> None:
@@ -29,6 +30,7 @@ class TcpProxy:
         self._listener: Socket | None = None
         self._open: set[Socket] = set()
         self._lock = threading.Lock()
+        self._silent = False
 
     def start(self) -> TcpProxy:
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -44,12 +46,22 @@ class TcpProxy:
         listener, self._listener = self._listener, None
         if listener is not None:
             _close(listener)
+        self._drop_open()
+
+    def _drop_open(self) -> None:
         with self._lock:
             doomed, self._open = self._open, set()
         for sock in doomed:
             _close(sock)
 
+    def silence(self) -> None:
+        """Drop open connections and hold new ones without a word, as a hung
+        broker would."""
+        self._silent = True
+        self._drop_open()
+
     def restore(self) -> None:
+        self._silent = False
         if self._listener is None:
             self.start()
 
@@ -59,6 +71,10 @@ class TcpProxy:
                 client, _ = listener.accept()
             except OSError:
                 return
+            if self._silent:
+                with self._lock:
+                    self._open.add(client)
+                continue
             try:
                 server = socket.create_connection(self.upstream, timeout=5)
             except OSError:
