@@ -22,7 +22,9 @@ class EmailAddress:
         if not isinstance(self.value, str):
             raise InvalidEmailAddress("an email address must be a string")
         try:
-            checked = validate_email(self.value.strip(), check_deliverability=False)
+            checked = validate_email(
+                self.value.strip(), check_deliverability=False, strict=True
+            )
         except EmailNotValidError as error:
             raise InvalidEmailAddress(str(error)) from error
         object.__setattr__(self, "value", checked.normalized)

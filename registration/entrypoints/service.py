@@ -11,8 +11,9 @@ from werkzeug.wrappers import Request, Response
 
 from registration.application import Registration, RegistrationService
 from registration.bootstrap import build_registration_service
-from registration.entrypoints.http import http, read_json_object, require_string
+from registration.entrypoints.http import http
 from registration.entrypoints.problems import EXPECTED_ERRORS
+from registration.entrypoints.request_body import read_json_object, require_string
 from registration.infrastructure.nameko_event_publisher import (
     bounded_event_dispatcher,
 )

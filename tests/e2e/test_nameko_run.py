@@ -1,5 +1,6 @@
 """The services as `nameko run` starts them from config.yaml."""
 
+import socket
 import subprocess
 from collections.abc import Callable
 
@@ -83,3 +84,21 @@ def test_the_shell_recipe_registers_and_dispatches_when_piped(
     assert registered.body["email"] == "ann@example.com"
     service.wait_for_log(f"for event {registered.body['event_id']}")
     service.wait_for_log(f"for event {dispatched.body['event_id']}")
+
+
+def test_an_address_in_a_malformed_request_is_logged_only_masked(
+    run_service: RunService,
+) -> None:
+    service = run_service("memory://localhost/")
+    body = b'{"email": "secret.person@example.com"}'
+    request = (
+        b"POST /register HTTP/1.1\r\nHost: localhost\r\nGarbage line\r\n"
+        b"Content-Type: application/json\r\n\r\n" + body
+    )
+
+    with socket.create_connection(("127.0.0.1", service.port), timeout=5) as sock:
+        sock.sendall(request)
+        sock.recv(65536)
+    log = service.wait_for_log("s***@example.com")
+
+    assert "secret.person" not in log

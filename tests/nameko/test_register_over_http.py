@@ -177,6 +177,20 @@ CLIENT_MISTAKES = [
     pytest.param(
         b'{"email": "   "}', 422, INVALID_EMAIL_ADDRESS, "email", id="only spaces"
     ),
+    pytest.param(
+        b'{"email": "' + b"a" * 65 + b'@example.com"}',
+        422,
+        INVALID_EMAIL_ADDRESS,
+        "too long before the @-sign",
+        id="a local part over 64 characters",
+    ),
+    pytest.param(
+        b'{"email": "ann@example.com", "email": "bob@example.com"}',
+        400,
+        INVALID_REQUEST_BODY,
+        "'email' appears more than once",
+        id="a duplicate field",
+    ),
 ]
 
 
