@@ -59,10 +59,11 @@ def test_the_event_on_the_wire_keeps_its_published_form(
     assert message.routing_key == "RegisteredEntryEvent"
     assert message.content_type == "application/json"
     assert message.delivery_mode == 2
-    assert set(message.body) == {"name", "event_id", "email", "timestamp"}
+    assert set(message.body) == {"name", "event_id", "email", "timestamp", "entry_id"}
     assert message.body["name"] == "RegisteredEntryEvent"
     assert message.body["email"] == "ann@example.com"
     assert message.body["event_id"] == response.json()["event_id"]
+    assert message.body["entry_id"] == response.json()["id"]
     assert UUID(message.body["event_id"]).version == 4
     timestamp = datetime.fromisoformat(message.body["timestamp"])
     assert timestamp.utcoffset() == timedelta(0)
@@ -111,12 +112,17 @@ def test_a_broker_out_of_reach_is_a_prompt_503_and_the_service_recovers(
     rabbit_config: dict[str, str],
     web_config: Config,
     web_config_port: int,
+    database_url: str,
     registered_entries: RawQueue,
 ) -> None:
     proxy = TcpProxy(("127.0.0.1", 5672)).start()
     broker = urlsplit(rabbit_config["AMQP_URI"])
     through_proxy = broker._replace(netloc=f"guest:guest@127.0.0.1:{proxy.port}")
-    config = {**web_config, "AMQP_URI": urlunsplit(through_proxy)}
+    config = {
+        **web_config,
+        "AMQP_URI": urlunsplit(through_proxy),
+        "DATABASE_URL": database_url,
+    }
     container_factory(RegistrationNamekoService, config).start()
     proxy.cut()
 
@@ -124,7 +130,7 @@ def test_a_broker_out_of_reach_is_a_prompt_503_and_the_service_recovers(
     refused = register(web_config_port, {"email": "ann@example.com"})
     waited = time.monotonic() - started
     proxy.restore()
-    accepted = register(web_config_port, {"email": "ann@example.com"})
+    accepted = register(web_config_port, {"email": "bob@example.com"})
 
     assert refused.status_code == 503
     assert refused.headers["Content-Type"] == "application/problem+json"
