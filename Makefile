@@ -18,6 +18,7 @@ $(INSTALLED): pyproject.toml
 	touch $@
 
 run: $(INSTALLED)
+	$(BIN)/alembic upgrade head
 	AMQP_URI='$(AMQP_URI)' $(BIN)/nameko run --config config.yaml $(SERVICES)
 
 test: lint

@@ -1,11 +1,17 @@
 """Composition root: where the use cases meet the adapters that serve them."""
 
-from registration.application import RegistrationService
+from collections.abc import Callable
+
+from registration.application import RegistrationService, UnitOfWork
 from registration.infrastructure.nameko_event_publisher import (
     Dispatch,
     NamekoEventPublisher,
 )
 
 
-def build_registration_service(dispatch: Dispatch) -> RegistrationService:
-    return RegistrationService(event_publisher=NamekoEventPublisher(dispatch))
+def build_registration_service(
+    uow_factory: Callable[[], UnitOfWork], dispatch: Dispatch
+) -> RegistrationService:
+    return RegistrationService(
+        uow_factory=uow_factory, event_publisher=NamekoEventPublisher(dispatch)
+    )

@@ -1,14 +1,25 @@
 """The application: use cases and the ports they need."""
 
-from registration.application.ports import EventPublisher, EventPublishingFailed
+from registration.application.ports import (
+    EntryConflict,
+    EntryRepository,
+    EventPublisher,
+    EventPublishingFailed,
+    UnitOfWork,
+)
 from registration.application.registration_service import (
+    EntryNotFound,
     Registration,
     RegistrationService,
 )
 
 __all__ = [
+    "EntryConflict",
+    "EntryNotFound",
+    "EntryRepository",
     "EventPublisher",
     "EventPublishingFailed",
     "Registration",
     "RegistrationService",
+    "UnitOfWork",
 ]

@@ -1,38 +1,82 @@
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
-from registration.application.ports import EventPublisher
-from registration.domain import EmailAddress, RegisteredEntryEvent
+from registration.application.ports import EntryConflict, EventPublisher, UnitOfWork
+from registration.domain import EmailAddress, EmailAlreadyRegistered, Entry
 
 logger = logging.getLogger(__name__)
+
+
+class EntryNotFound(Exception):
+    """No entry has the id asked for."""
 
 
 @dataclass(frozen=True)
 class Registration:
     """What a caller learns from a successful registration."""
 
+    entry_id: UUID
     email: EmailAddress
+    registered_at: datetime
     event_id: UUID
 
 
 class RegistrationService:
-    """Primary port: the registration use case, driven by the entrypoints."""
+    """Primary port: the registration use cases, driven by the entrypoints."""
 
-    def __init__(self, event_publisher: EventPublisher) -> None:
+    def __init__(
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        event_publisher: EventPublisher,
+    ) -> None:
+        self._uow_factory = uow_factory
         self._event_publisher = event_publisher
 
     def register_entry(self, email: str) -> Registration:
-        """Register `email` and announce it with a `RegisteredEntryEvent`.
+        """Store an entry for `email`, then announce it with a `RegisteredEntryEvent`.
 
-        Raises `InvalidEmailAddress` before anything is published when the
-        address is not valid, and `EventPublishingFailed` when the event
-        could not be published.
+        Raises `InvalidEmailAddress` when the address is not valid and
+        `EmailAlreadyRegistered` when it has an entry already; in both cases
+        nothing is stored or published. Raises `EventPublishingFailed` when
+        the event could not be published: the entry is stored all the same.
         """
         address = EmailAddress(email)
-        event = RegisteredEntryEvent(address)
+        entry = Entry.register(address)
 
-        self._event_publisher.publish([event])
+        with self._uow_factory() as uow:
+            uow.entries.add(entry)
+            try:
+                uow.commit()
+            except EntryConflict as conflict:
+                logger.info("refused %s: already registered", address.masked())
+                raise EmailAlreadyRegistered(address) from conflict
+            events = list(uow.collect_new_events())
+        self._event_publisher.publish(events)
 
-        logger.info("registered %s (event %s)", address.masked(), event.event_id)
-        return Registration(email=address, event_id=event.event_id)
+        logger.info("registered %s (event %s)", address.masked(), events[0].event_id)
+        return Registration(
+            entry_id=entry.id,
+            email=entry.email,
+            registered_at=entry.registered_at,
+            event_id=events[0].event_id,
+        )
+
+    def get_entry(self, entry_id: str) -> Entry:
+        """The entry with the id `entry_id`, as text.
+
+        Raises `EntryNotFound` when no entry has it, or it is no UUID.
+        """
+        try:
+            wanted = UUID(entry_id)
+        except (TypeError, ValueError):
+            raise EntryNotFound(f"no entry has the id {entry_id!r}") from None
+
+        with self._uow_factory() as uow:
+            entry = uow.entries.get(wanted)
+
+        if entry is None:
+            raise EntryNotFound(f"no entry has the id {entry_id!r}")
+        return entry

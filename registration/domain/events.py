@@ -50,13 +50,22 @@ class DomainEvent:
 
 @dataclass(frozen=True)
 class RegisteredEntryEvent(DomainEvent):
-    """An email address was registered."""
+    """An email address was registered as the entry `entry_id`."""
 
     email: EmailAddress
+    entry_id: UUID
 
     def as_dict(self) -> dict[str, Any]:
-        return {**super().as_dict(), "email": self.email.value}
+        return {
+            **super().as_dict(),
+            "email": self.email.value,
+            "entry_id": str(self.entry_id),
+        }
 
     @classmethod
     def from_dict(cls, payload: dict[str, Any]) -> Self:
-        return cls(email=EmailAddress(payload["email"]), **cls._common_fields(payload))
+        return cls(
+            email=EmailAddress(payload["email"]),
+            entry_id=UUID(payload["entry_id"]),
+            **cls._common_fields(payload),
+        )

@@ -8,8 +8,8 @@ from rfc9457 import Problem
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from registration.application import EventPublishingFailed
-from registration.domain import InvalidEmailAddress
+from registration.application import EntryNotFound, EventPublishingFailed
+from registration.domain import EmailAlreadyRegistered, InvalidEmailAddress
 
 logger = logging.getLogger(__name__)
 
@@ -39,13 +39,22 @@ INVALID_REQUEST_BODY = ProblemType(400, "invalid-request-body", "Invalid request
 INVALID_EMAIL_ADDRESS = ProblemType(
     422, "invalid-email-address", "Invalid email address"
 )
+EMAIL_ALREADY_REGISTERED = ProblemType(
+    409, "email-already-registered", "Email address already registered"
+)
+ENTRY_NOT_FOUND = ProblemType(404, "entry-not-found", "Entry not found")
 BROKER_UNAVAILABLE = ProblemType(
     503, "broker-unavailable", "Message broker unavailable"
 )
 
 # Errors of the core that a client can cause or must be told about. Any
 # other exception is a fault of the service: a 500 that reveals nothing.
-EXPECTED_ERRORS = (InvalidEmailAddress, EventPublishingFailed)
+EXPECTED_ERRORS = (
+    InvalidEmailAddress,
+    EmailAlreadyRegistered,
+    EntryNotFound,
+    EventPublishingFailed,
+)
 
 
 def problem_for(error: Exception) -> Problem:
@@ -54,10 +63,14 @@ def problem_for(error: Exception) -> Problem:
         return error
     if isinstance(error, InvalidEmailAddress):
         return INVALID_EMAIL_ADDRESS(f"email: {error}")
+    if isinstance(error, EmailAlreadyRegistered):
+        return EMAIL_ALREADY_REGISTERED("email: this address is already registered.")
+    if isinstance(error, EntryNotFound):
+        return ENTRY_NOT_FOUND("No entry has this id.")
     if isinstance(error, EventPublishingFailed):
         return BROKER_UNAVAILABLE(
-            "The registration could not be announced, so it was not made. "
-            "Try again later.",
+            "The entry is stored, but the broker did not take the event that "
+            "announces it. Try again later.",
             **{"Retry-After": str(RETRY_AFTER_SECONDS)},
         )
     if isinstance(error, HTTPException) and error.code is not None:

@@ -11,12 +11,14 @@ from werkzeug.wrappers import Request, Response
 
 from registration.application import Registration, RegistrationService
 from registration.bootstrap import build_registration_service
+from registration.domain import Entry
 from registration.entrypoints.http import http
 from registration.entrypoints.problems import EXPECTED_ERRORS
 from registration.entrypoints.request_body import read_json_object, require_string
 from registration.infrastructure.nameko_event_publisher import (
     bounded_event_dispatcher,
 )
+from registration.infrastructure.nameko_unit_of_work import UnitOfWorkProvider
 
 logger = logging.getLogger(__name__)
 
@@ -49,17 +51,20 @@ class RegistrationNamekoService:
     name = "nameko_registration_service"
 
     dispatch = bounded_event_dispatcher()
+    unit_of_work = UnitOfWorkProvider()
     startup_report = StartupReport()
 
     @property
     def registration(self) -> RegistrationService:
-        return build_registration_service(self.dispatch)
+        return build_registration_service(self.unit_of_work, self.dispatch)
 
     @http("POST", "/register")
     def register(self, request: Request) -> Response:
         """Register the address in a JSON body such as `{"email": "ann@example.com"}`.
 
-        Answers 201 with `{"email": "ann@example.com", "event_id": "..."}`.
+        Answers 201, with `Location: /entries/<id>`, and a body such as
+        `{"id": "...", "email": "ann@example.com",
+        "registered_at": "2026-01-05T09:30:00+00:00", "event_id": "..."}`.
         """
         document = read_json_object(request, fields=frozenset({"email"}))
         email = require_string(document, "email")
@@ -70,16 +75,39 @@ class RegistrationNamekoService:
             json.dumps(_registration_body(registration)),
             status=201,
             mimetype="application/json",
+            headers={"Location": f"/entries/{registration.entry_id}"},
         )
+
+    @http("GET", "/entries/<entry_id>")
+    def entry(self, request: Request, entry_id: str) -> Response:
+        """Answer 200 with the entry, as `{"id", "email", "registered_at"}`."""
+        entry = self.registration.get_entry(entry_id)
+
+        return Response(json.dumps(_entry_body(entry)), mimetype="application/json")
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def register_entry(self, email: str) -> dict[str, Any]:
-        """Register `email`; returns the normalised address and the event id."""
+        """Register `email`; returns what `POST /register` answers."""
         return _registration_body(self.registration.register_entry(email))
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def get_entry(self, entry_id: str) -> dict[str, Any]:
+        """The entry with this id, as `GET /entries/<id>` answers it."""
+        return _entry_body(self.registration.get_entry(entry_id))
 
 
 def _registration_body(registration: Registration) -> dict[str, Any]:
     return {
+        "id": str(registration.entry_id),
         "email": registration.email.value,
+        "registered_at": registration.registered_at.isoformat(),
         "event_id": str(registration.event_id),
+    }
+
+
+def _entry_body(entry: Entry) -> dict[str, Any]:
+    return {
+        "id": str(entry.id),
+        "email": entry.email.value,
+        "registered_at": entry.registered_at.isoformat(),
     }

@@ -1,10 +1,12 @@
 """The service and the example consumer, talking through a real RabbitMQ."""
 
 import time
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit, urlunsplit
 from uuid import UUID
 
+import pytest
 import requests
 from nameko.runners import ServiceRunner
 from nameko.standalone.rpc import ClusterRpcProxy
@@ -59,10 +61,11 @@ def test_the_event_on_the_wire_keeps_its_published_form(
     assert message.routing_key == "RegisteredEntryEvent"
     assert message.content_type == "application/json"
     assert message.delivery_mode == 2
-    assert set(message.body) == {"name", "event_id", "email", "timestamp"}
+    assert set(message.body) == {"name", "event_id", "email", "timestamp", "entry_id"}
     assert message.body["name"] == "RegisteredEntryEvent"
     assert message.body["email"] == "ann@example.com"
     assert message.body["event_id"] == response.json()["event_id"]
+    assert message.body["entry_id"] == response.json()["id"]
     assert UUID(message.body["event_id"]).version == 4
     timestamp = datetime.fromisoformat(message.body["timestamp"])
     assert timestamp.utcoffset() == timedelta(0)
@@ -106,25 +109,40 @@ def test_a_refused_registration_puts_nothing_on_the_broker(
     assert registered_entries.is_empty()
 
 
+@pytest.fixture
+def proxy() -> Iterator[TcpProxy]:
+    """A TCP proxy in front of RabbitMQ, for a test to cut.
+
+    It is restored at the end, so the service under test stops against a
+    broker that answers.
+    """
+    proxy = TcpProxy(("127.0.0.1", 5672)).start()
+    yield proxy
+    proxy.restore()
+
+
+@pytest.fixture
+def config_through_proxy(broker_config: Config, proxy: TcpProxy) -> Config:
+    broker = urlsplit(str(broker_config["AMQP_URI"]))
+    through_proxy = broker._replace(netloc=f"guest:guest@127.0.0.1:{proxy.port}")
+    return {**broker_config, "AMQP_URI": urlunsplit(through_proxy)}
+
+
 def test_a_broker_out_of_reach_is_a_prompt_503_and_the_service_recovers(
     container_factory: type[ServiceRunner],
-    rabbit_config: dict[str, str],
-    web_config: Config,
+    proxy: TcpProxy,
+    config_through_proxy: Config,
     web_config_port: int,
     registered_entries: RawQueue,
 ) -> None:
-    proxy = TcpProxy(("127.0.0.1", 5672)).start()
-    broker = urlsplit(rabbit_config["AMQP_URI"])
-    through_proxy = broker._replace(netloc=f"guest:guest@127.0.0.1:{proxy.port}")
-    config = {**web_config, "AMQP_URI": urlunsplit(through_proxy)}
-    container_factory(RegistrationNamekoService, config).start()
+    container_factory(RegistrationNamekoService, config_through_proxy).start()
     proxy.cut()
 
     started = time.monotonic()
     refused = register(web_config_port, {"email": "ann@example.com"})
     waited = time.monotonic() - started
     proxy.restore()
-    accepted = register(web_config_port, {"email": "ann@example.com"})
+    accepted = register(web_config_port, {"email": "bob@example.com"})
 
     assert refused.status_code == 503
     assert refused.headers["Content-Type"] == "application/problem+json"
@@ -138,21 +156,16 @@ def test_a_broker_out_of_reach_is_a_prompt_503_and_the_service_recovers(
 
 def test_a_broker_that_stops_answering_is_a_503_within_seconds(
     container_factory: type[ServiceRunner],
-    rabbit_config: dict[str, str],
-    web_config: Config,
+    proxy: TcpProxy,
+    config_through_proxy: Config,
     web_config_port: int,
 ) -> None:
-    proxy = TcpProxy(("127.0.0.1", 5672)).start()
-    broker = urlsplit(rabbit_config["AMQP_URI"])
-    through_proxy = broker._replace(netloc=f"guest:guest@127.0.0.1:{proxy.port}")
-    config = {**web_config, "AMQP_URI": urlunsplit(through_proxy)}
-    container_factory(RegistrationNamekoService, config).start()
+    container_factory(RegistrationNamekoService, config_through_proxy).start()
     proxy.silence()
 
     started = time.monotonic()
     refused = register(web_config_port, {"email": "ann@example.com"})
     waited = time.monotonic() - started
-    proxy.restore()
 
     assert refused.status_code == 503
     assert waited < 7

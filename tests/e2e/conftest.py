@@ -11,11 +11,13 @@ from nameko.testing.utils import find_free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 NAMEKO = str(Path(sys.executable).with_name("nameko"))
+ALEMBIC = str(Path(sys.executable).with_name("alembic"))
 SERVICES = ["registration.entrypoints.service", "welcome.entrypoints"]
 
 
 class RunningService:
-    """`nameko run` in a subprocess, as an operator would start it."""
+    """`nameko run` in a subprocess, as `make run` starts it: after the
+    migrations, on a database of its own."""
 
     def __init__(self, amqp_uri: str, log_path: Path) -> None:
         self.port = find_free_port()
@@ -23,8 +25,16 @@ class RunningService:
             **os.environ,
             "AMQP_URI": amqp_uri,
             "WEB_SERVER_ADDRESS": f"127.0.0.1:{self.port}",
+            "DATABASE_URL": f"sqlite:///{log_path.with_suffix('.db')}",
         }
         self.log_path = log_path
+        subprocess.run(
+            [ALEMBIC, "upgrade", "head"],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            capture_output=True,
+        )
         with log_path.open("wb") as log:
             self.process = subprocess.Popen(
                 [NAMEKO, "run", "--config", "config.yaml", *SERVICES],

@@ -30,6 +30,7 @@ def test_a_registration_crosses_rabbitmq_in_its_published_form(
         "name": "RegisteredEntryEvent",
         "event_id": response.json()["event_id"],
         "email": "annabel@example.com",
+        "entry_id": response.json()["id"],
         "timestamp": message.body["timestamp"],
     }
     assert "annabel" not in log

@@ -1,5 +1,6 @@
 import logging
 import uuid
+from datetime import datetime, timedelta
 from typing import Any
 from unittest.mock import MagicMock
 
@@ -12,7 +13,7 @@ INVALID_REQUEST_BODY = "/problems/invalid-request-body"
 INVALID_EMAIL_ADDRESS = "/problems/invalid-email-address"
 
 
-def test_a_registration_answers_201_with_the_address_and_the_event_id(
+def test_a_registration_answers_201_with_the_entry_and_the_event_id(
     dispatch: MagicMock, client: ServiceClient
 ) -> None:
     response = client.register({"email": "ann@example.com"})
@@ -20,9 +21,11 @@ def test_a_registration_answers_201_with_the_address_and_the_event_id(
     assert response.status_code == 201
     assert media_type(response) == "application/json"
     body = response.json()
-    assert body.keys() == {"email", "event_id"}
+    assert body.keys() == {"id", "email", "registered_at", "event_id"}
     assert body["email"] == "ann@example.com"
     assert uuid.UUID(body["event_id"]).version == 4
+    assert response.headers["Location"] == f"/entries/{uuid.UUID(body['id'])}"
+    assert datetime.fromisoformat(body["registered_at"]).utcoffset() == timedelta(0)
 
 
 @pytest.mark.parametrize(
@@ -63,7 +66,10 @@ def test_a_registration_reaches_the_welcome_service_as_an_event(
         response = client.register({"email": address})
 
     assert response.status_code == 201
-    assert welcomed.get() == response.json()
+    assert welcomed.get() == {
+        "email": address,
+        "event_id": response.json()["event_id"],
+    }
 
 
 def test_a_registration_logs_the_address_only_masked(

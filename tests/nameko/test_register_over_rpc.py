@@ -9,6 +9,7 @@ from nameko.testing.services import entrypoint_hook, worker_factory
 from registration.application import EventPublishingFailed
 from registration.domain import InvalidEmailAddress
 from registration.entrypoints.service import RegistrationNamekoService
+from tests.fakes import InMemoryUnitsOfWork
 from tests.nameko.http_client import ServiceClient
 
 
@@ -18,7 +19,7 @@ def test_registering_over_rpc_returns_the_address_and_the_event_id(
     with entrypoint_hook(registration_container, "register_entry") as register_entry:
         registration = register_entry(" Ann@EXAMPLE.com ")
 
-    assert registration.keys() == {"email", "event_id"}
+    assert registration.keys() == {"id", "email", "registered_at", "event_id"}
     assert registration["email"] == "Ann@example.com"
     assert uuid.UUID(registration["event_id"]).version == 4
     dispatch.assert_called_once()
@@ -30,10 +31,11 @@ def test_rpc_and_http_answer_a_registration_alike(
 ) -> None:
     with entrypoint_hook(registration_container, "register_entry") as register_entry:
         over_rpc = register_entry("ann@example.com")
-    over_http = client.register({"email": "ann@example.com"}).json()
+    over_http = client.register({"email": "bob@example.com"}).json()
 
     assert over_rpc.keys() == over_http.keys()
-    assert over_rpc["email"] == over_http["email"]
+    assert over_rpc["email"] == "ann@example.com"
+    assert over_http["email"] == "bob@example.com"
     assert over_rpc["event_id"] != over_http["event_id"]
 
 
@@ -63,7 +65,9 @@ def test_a_broker_that_cannot_take_the_event_fails_the_rpc_call(
 
 def test_the_rpc_method_announces_the_registration_it_returns() -> None:
     dispatch = MagicMock()
-    service = worker_factory(RegistrationNamekoService, dispatch=dispatch)
+    service = worker_factory(
+        RegistrationNamekoService, dispatch=dispatch, unit_of_work=InMemoryUnitsOfWork()
+    )
 
     registration = service.register_entry("ann@example.com")
 

@@ -1,6 +1,7 @@
 import json
 import time
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 from uuid import UUID
 
 import pytest
@@ -8,19 +9,24 @@ import pytest
 from registration.domain import EmailAddress, RegisteredEntryEvent
 
 ANN = EmailAddress("ann@example.com")
+ENTRY_ID = UUID("7d3f1a2e-5b6c-4d8e-9f01-23456789abcd")
+
+
+def registered(**fields: Any) -> RegisteredEntryEvent:
+    return RegisteredEntryEvent(ANN, ENTRY_ID, **fields)
 
 
 def test_no_two_events_share_an_id() -> None:
-    events = [RegisteredEntryEvent(ANN) for _ in range(1000)]
+    events = [registered() for _ in range(1000)]
 
     assert len({event.event_id for event in events}) == len(events)
 
 
 def test_an_event_made_later_has_a_later_timestamp() -> None:
-    first = RegisteredEntryEvent(ANN)
+    first = registered()
     time.sleep(0.001)
 
-    second = RegisteredEntryEvent(ANN)
+    second = registered()
 
     assert second.timestamp > first.timestamp
 
@@ -28,18 +34,18 @@ def test_an_event_made_later_has_a_later_timestamp() -> None:
 def test_an_event_is_stamped_with_the_time_it_was_made() -> None:
     before = datetime.now(UTC)
 
-    event = RegisteredEntryEvent(ANN)
+    event = registered()
 
     assert before <= event.timestamp <= datetime.now(UTC)
     assert event.timestamp.utcoffset() == timedelta(0)
 
 
 def test_the_event_id_is_a_version_4_uuid() -> None:
-    assert RegisteredEntryEvent(ANN).event_id.version == 4
+    assert registered().event_id.version == 4
 
 
 def test_the_payload_names_the_event_and_carries_only_json_primitives() -> None:
-    event = RegisteredEntryEvent(ANN)
+    event = registered()
 
     payload = event.as_dict()
 
@@ -47,6 +53,7 @@ def test_the_payload_names_the_event_and_carries_only_json_primitives() -> None:
         "name": "RegisteredEntryEvent",
         "event_id": str(event.event_id),
         "email": "ann@example.com",
+        "entry_id": str(ENTRY_ID),
         "timestamp": event.timestamp.isoformat(),
     }
     assert json.loads(json.dumps(payload)) == payload
@@ -54,13 +61,13 @@ def test_the_payload_names_the_event_and_carries_only_json_primitives() -> None:
 
 def test_the_payload_timestamp_is_utc_even_for_an_event_made_elsewhere() -> None:
     paris = timezone(timedelta(hours=1))
-    event = RegisteredEntryEvent(ANN, timestamp=datetime(2026, 1, 2, 13, tzinfo=paris))
+    event = registered(timestamp=datetime(2026, 1, 2, 13, tzinfo=paris))
 
     assert event.as_dict()["timestamp"] == "2026-01-02T12:00:00+00:00"
 
 
 def test_a_payload_rebuilds_the_event_it_came_from() -> None:
-    event = RegisteredEntryEvent(ANN)
+    event = registered()
 
     rebuilt = RegisteredEntryEvent.from_dict(json.loads(json.dumps(event.as_dict())))
 
@@ -68,7 +75,7 @@ def test_a_payload_rebuilds_the_event_it_came_from() -> None:
 
 
 def test_a_payload_of_another_event_is_refused() -> None:
-    payload = {**RegisteredEntryEvent(ANN).as_dict(), "name": "SomethingElse"}
+    payload = {**registered().as_dict(), "name": "SomethingElse"}
 
     with pytest.raises(ValueError, match="not a RegisteredEntryEvent"):
         RegisteredEntryEvent.from_dict(payload)
@@ -76,11 +83,11 @@ def test_a_payload_of_another_event_is_refused() -> None:
 
 def test_an_event_cannot_have_a_naive_timestamp() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
-        RegisteredEntryEvent(ANN, timestamp=datetime(2026, 1, 2, 12))
+        registered(timestamp=datetime(2026, 1, 2, 12))
 
 
 def test_an_event_is_immutable() -> None:
-    event = RegisteredEntryEvent(ANN)
+    event = registered()
 
     with pytest.raises(AttributeError):
         event.event_id = UUID(int=0)  # type: ignore[misc]

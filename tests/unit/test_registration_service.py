@@ -1,60 +1,149 @@
 import logging
+from uuid import uuid4
 
 import pytest
 
-from registration.application import EventPublishingFailed, RegistrationService
-from registration.domain import EmailAddress, InvalidEmailAddress, RegisteredEntryEvent
-from tests.fakes import InMemoryEventPublisher, UnavailableEventPublisher
+from registration.application import (
+    EntryNotFound,
+    EventPublishingFailed,
+    RegistrationService,
+)
+from registration.domain import (
+    EmailAddress,
+    EmailAlreadyRegistered,
+    InvalidEmailAddress,
+    RegisteredEntryEvent,
+)
+from tests.fakes import (
+    InMemoryEventPublisher,
+    InMemoryUnitsOfWork,
+    UnavailableEventPublisher,
+)
 
 
-def test_registering_publishes_one_event_for_the_normalised_address() -> None:
-    publisher = InMemoryEventPublisher()
+@pytest.fixture
+def units_of_work() -> InMemoryUnitsOfWork:
+    return InMemoryUnitsOfWork()
 
-    registration = RegistrationService(publisher).register_entry(" Ann@EXAMPLE.com ")
+
+@pytest.fixture
+def publisher() -> InMemoryEventPublisher:
+    return InMemoryEventPublisher()
+
+
+@pytest.fixture
+def service(
+    units_of_work: InMemoryUnitsOfWork, publisher: InMemoryEventPublisher
+) -> RegistrationService:
+    return RegistrationService(units_of_work, publisher)
+
+
+def test_registering_stores_an_entry_for_the_normalised_address(
+    service: RegistrationService, units_of_work: InMemoryUnitsOfWork
+) -> None:
+    registration = service.register_entry(" Ann@EXAMPLE.com ")
+
+    [entry] = units_of_work.stored.values()
+    assert entry.id == registration.entry_id
+    assert entry.email == registration.email == EmailAddress("Ann@example.com")
+    assert entry.registered_at == registration.registered_at
+
+
+def test_registering_publishes_one_event_about_the_stored_entry(
+    service: RegistrationService, publisher: InMemoryEventPublisher
+) -> None:
+    registration = service.register_entry("ann@example.com")
 
     [event] = publisher.published
     assert isinstance(event, RegisteredEntryEvent)
-    assert event.email == EmailAddress("Ann@example.com")
-    assert registration.email == event.email
-    assert registration.event_id == event.event_id
+    assert event.event_id == registration.event_id
+    assert event.entry_id == registration.entry_id
+    assert event.email == registration.email
 
 
-def test_registering_twice_publishes_two_distinct_events() -> None:
-    publisher = InMemoryEventPublisher()
-    service = RegistrationService(publisher)
-
+def test_two_addresses_are_two_entries_with_two_events(
+    service: RegistrationService, publisher: InMemoryEventPublisher
+) -> None:
     first = service.register_entry("ann@example.com")
     second = service.register_entry("bob@example.com")
 
-    assert first.event_id != second.event_id
+    assert first.entry_id != second.entry_id
     assert [event.event_id for event in publisher.published] == [
         first.event_id,
         second.event_id,
     ]
 
 
-def test_an_invalid_address_publishes_nothing() -> None:
-    publisher = InMemoryEventPublisher()
+@pytest.mark.parametrize(
+    "again",
+    ["ann@example.com", "ann@EXAMPLE.COM", "  ann@example.com\n"],
+)
+def test_an_address_registers_once(
+    service: RegistrationService,
+    units_of_work: InMemoryUnitsOfWork,
+    publisher: InMemoryEventPublisher,
+    again: str,
+) -> None:
+    service.register_entry("ann@example.com")
 
+    with pytest.raises(EmailAlreadyRegistered):
+        service.register_entry(again)
+
+    assert len(units_of_work.stored) == 1
+    assert len(publisher.published) == 1
+
+
+def test_an_invalid_address_stores_and_publishes_nothing(
+    service: RegistrationService,
+    units_of_work: InMemoryUnitsOfWork,
+    publisher: InMemoryEventPublisher,
+) -> None:
     with pytest.raises(InvalidEmailAddress):
-        RegistrationService(publisher).register_entry("not an address")
+        service.register_entry("not an address")
 
+    assert units_of_work.stored == {}
     assert publisher.published == []
 
 
-def test_a_broker_that_takes_nothing_fails_the_registration() -> None:
-    service = RegistrationService(UnavailableEventPublisher())
+def test_a_broker_that_takes_nothing_fails_the_registration_after_the_commit(
+    units_of_work: InMemoryUnitsOfWork,
+) -> None:
+    service = RegistrationService(units_of_work, UnavailableEventPublisher())
 
     with pytest.raises(EventPublishingFailed):
         service.register_entry("ann@example.com")
 
+    assert len(units_of_work.stored) == 1
+
+
+def test_a_registered_entry_can_be_read_by_its_id(
+    service: RegistrationService,
+) -> None:
+    registration = service.register_entry("ann@example.com")
+
+    entry = service.get_entry(str(registration.entry_id))
+
+    assert entry.id == registration.entry_id
+    assert entry.email == registration.email
+    assert entry.registered_at == registration.registered_at
+
+
+@pytest.mark.parametrize("entry_id", [str(uuid4()), "not-a-uuid", ""])
+def test_an_unknown_or_malformed_id_is_not_found(
+    service: RegistrationService, entry_id: str
+) -> None:
+    with pytest.raises(EntryNotFound):
+        service.get_entry(entry_id)
+
 
 def test_the_log_never_shows_the_whole_address(
-    caplog: pytest.LogCaptureFixture,
+    service: RegistrationService, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)
 
-    RegistrationService(InMemoryEventPublisher()).register_entry("annabel@example.com")
+    service.register_entry("annabel@example.com")
+    with pytest.raises(EmailAlreadyRegistered):
+        service.register_entry("annabel@example.com")
 
     assert "a***@example.com" in caplog.text
     assert "annabel" not in caplog.text

@@ -1,0 +1,67 @@
+"""The database the entries are stored in: its tables and how to reach it."""
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import (
+    DateTime,
+    Engine,
+    MetaData,
+    String,
+    Uuid,
+    create_engine,
+    event,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+class Base(DeclarativeBase):
+    """The tables of this service, as the migrations build them."""
+
+    metadata = MetaData(
+        naming_convention={
+            "pk": "pk_%(table_name)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+        }
+    )
+
+
+class EntryRecord(Base):
+    """A row of the `entries` table; mapped to and from `Entry` by hand."""
+
+    __tablename__ = "entries"
+
+    id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine for `url`, with drivers that cooperate with eventlet.
+
+    PostgreSQL goes through pg8000, pure Python over sockets eventlet has
+    patched. SQLite runs in the process: a file database gets WAL, so
+    readers do not wait for a writer, and a busy timeout, so a writer waits
+    for another instead of failing at once. Its folder is made if missing.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, **kwargs)
+
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, **kwargs)
+    event.listen(engine, "connect", _configure_sqlite)
+    return engine
+
+
+def _configure_sqlite(connection: Any, _record: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.close()

@@ -1,0 +1,46 @@
+from collections.abc import Callable
+from typing import Any
+
+from nameko.extensions import DependencyProvider
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from registration.application import UnitOfWork
+from registration.infrastructure.database import make_engine
+from registration.infrastructure.sqlalchemy_unit_of_work import SqlAlchemyUnitOfWork
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+
+class UnitOfWorkProvider(DependencyProvider):  # type: ignore[misc]
+    """Gives each worker units of work on a database session of its own.
+
+    The engine, and its connection pool, is made once from `DATABASE_URL`
+    in the config. A worker's session is opened when it first needs one and
+    closed when the worker ends, whether it succeeded or failed, so its
+    connection goes back to the pool.
+    """
+
+    def __init__(self) -> None:
+        self._sessions: dict[Any, Session] = {}
+
+    def setup(self) -> None:
+        self.engine: Engine = make_engine(self.container.config["DATABASE_URL"])
+        self._make_session = sessionmaker(self.engine, expire_on_commit=False)
+
+    def stop(self) -> None:
+        self.engine.dispose()
+
+    def get_dependency(self, worker_ctx: Any) -> UnitOfWorkFactory:
+        def unit_of_work() -> UnitOfWork:
+            session = self._sessions.get(worker_ctx)
+            if session is None:
+                session = self._sessions[worker_ctx] = self._make_session()
+            return SqlAlchemyUnitOfWork(session)
+
+        return unit_of_work
+
+    def worker_teardown(self, worker_ctx: Any) -> None:
+        session = self._sessions.pop(worker_ctx, None)
+        if session is not None:
+            session.close()

@@ -1,0 +1,51 @@
+"""The migrations build the schema the adapter maps, and take it down again."""
+
+from alembic import command
+from sqlalchemy import inspect
+
+from registration.infrastructure.database import make_engine
+from tests.support.databases import alembic_config, migrate
+
+
+def table_names(url: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        return set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def test_upgrading_makes_the_entries_table_with_a_unique_address(
+    empty_database_url: str,
+) -> None:
+    migrate(empty_database_url)
+
+    engine = make_engine(empty_database_url)
+    unique = inspect(engine).get_unique_constraints("entries")
+    engine.dispose()
+    assert [constraint["column_names"] for constraint in unique] == [["email"]]
+
+
+def test_the_migrated_schema_matches_the_tables_the_adapter_maps(
+    empty_database_url: str,
+) -> None:
+    migrate(empty_database_url)
+
+    command.check(alembic_config(empty_database_url))
+
+
+def test_downgrading_to_base_removes_the_tables(empty_database_url: str) -> None:
+    migrate(empty_database_url)
+
+    command.downgrade(alembic_config(empty_database_url), "base")
+
+    assert "entries" not in table_names(empty_database_url)
+
+
+def test_upgrading_again_after_a_downgrade_works(empty_database_url: str) -> None:
+    migrate(empty_database_url)
+    command.downgrade(alembic_config(empty_database_url), "base")
+
+    migrate(empty_database_url)
+
+    assert "entries" in table_names(empty_database_url)
