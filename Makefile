@@ -9,7 +9,7 @@ INSTALLED := $(VENV)/.installed
 AMQP_URI ?= memory://localhost/
 SERVICES := registration.entrypoints.service welcome.entrypoints
 
-.PHONY: run test lint test-unit test-nameko test-broker test-e2e test-static clean
+.PHONY: run migrate test lint test-unit test-nameko test-broker test-e2e test-static clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,10 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-run: $(INSTALLED)
+migrate: $(INSTALLED)
 	$(BIN)/alembic upgrade head
+
+run: migrate
 	AMQP_URI='$(AMQP_URI)' $(BIN)/nameko run --config config.yaml $(SERVICES)
 
 test: lint

@@ -5,6 +5,7 @@ from registration.application.ports import (
     EntryRepository,
     EventPublisher,
     EventPublishingFailed,
+    StorageUnavailable,
     UnitOfWork,
 )
 from registration.application.registration_service import (
@@ -21,5 +22,6 @@ __all__ = [
     "EventPublishingFailed",
     "Registration",
     "RegistrationService",
+    "StorageUnavailable",
     "UnitOfWork",
 ]

@@ -11,6 +11,10 @@ class EventPublishingFailed(Exception):
     """The events could not be handed to the message broker."""
 
 
+class StorageUnavailable(Exception):
+    """The database did not answer, or could not take the change."""
+
+
 class EntryConflict(Exception):
     """A commit was refused: an entry repeats a value that must be unique."""
 

@@ -40,7 +40,8 @@ class RegistrationService:
 
         Raises `InvalidEmailAddress` when the address is not valid and
         `EmailAlreadyRegistered` when it has an entry already; in both cases
-        nothing is stored or published. Raises `EventPublishingFailed` when
+        nothing is stored or published. Raises `StorageUnavailable` when the
+        database does not answer, and `EventPublishingFailed` when
         the event could not be published: the entry is stored all the same.
         """
         address = EmailAddress(email)

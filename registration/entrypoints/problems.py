@@ -8,7 +8,11 @@ from rfc9457 import Problem
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from registration.application import EntryNotFound, EventPublishingFailed
+from registration.application import (
+    EntryNotFound,
+    EventPublishingFailed,
+    StorageUnavailable,
+)
 from registration.domain import EmailAlreadyRegistered, InvalidEmailAddress
 
 logger = logging.getLogger(__name__)
@@ -46,6 +50,7 @@ ENTRY_NOT_FOUND = ProblemType(404, "entry-not-found", "Entry not found")
 BROKER_UNAVAILABLE = ProblemType(
     503, "broker-unavailable", "Message broker unavailable"
 )
+DATABASE_UNAVAILABLE = ProblemType(503, "database-unavailable", "Database unavailable")
 
 # Errors of the core that a client can cause or must be told about. Any
 # other exception is a fault of the service: a 500 that reveals nothing.
@@ -54,6 +59,7 @@ EXPECTED_ERRORS = (
     EmailAlreadyRegistered,
     EntryNotFound,
     EventPublishingFailed,
+    StorageUnavailable,
 )
 
 
@@ -71,6 +77,11 @@ def problem_for(error: Exception) -> Problem:
         return BROKER_UNAVAILABLE(
             "The entry is stored, but the broker did not take the event that "
             "announces it. Try again later.",
+            **{"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+    if isinstance(error, StorageUnavailable):
+        return DATABASE_UNAVAILABLE(
+            "The database did not answer; nothing was changed. Try again later.",
             **{"Retry-After": str(RETRY_AFTER_SECONDS)},
         )
     if isinstance(error, HTTPException) and error.code is not None:

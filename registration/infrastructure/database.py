@@ -18,6 +18,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# How long a database call may wait: to connect, for an answer, for a pooled
+# connection. A database that does not answer is then a prompt 503.
+DATABASE_TIMEOUT_SECONDS = 5
 
 
 class Base(DeclarativeBase):
@@ -51,7 +54,13 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, **kwargs)
+        return create_engine(
+            url,
+            pool_pre_ping=True,
+            pool_timeout=DATABASE_TIMEOUT_SECONDS,
+            connect_args={"timeout": DATABASE_TIMEOUT_SECONDS},
+            **kwargs,
+        )
 
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

@@ -1,13 +1,43 @@
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC
 from uuid import UUID
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import exc, select
 from sqlalchemy.orm import Session
 
-from registration.application import EntryConflict, EntryRepository, UnitOfWork
+from registration.application import (
+    EntryConflict,
+    EntryRepository,
+    StorageUnavailable,
+    UnitOfWork,
+)
 from registration.domain import EmailAddress, Entry
 from registration.infrastructure.database import EntryRecord
+
+logger = logging.getLogger(__name__)
+
+# What SQLAlchemy raises when the database is down, hung, or too busy: a
+# refused or lost connection, a timeout, a full pool, a locked SQLite file.
+# pg8000 lets a socket timeout while it opens a connection through unwrapped.
+STORAGE_ERRORS = (
+    exc.OperationalError,
+    exc.InterfaceError,
+    exc.TimeoutError,
+    OSError,
+)
+
+
+@contextmanager
+def storage_errors() -> Iterator[None]:
+    """Turns the database being out of reach into `StorageUnavailable`."""
+    try:
+        yield
+    except STORAGE_ERRORS as error:
+        cause = getattr(error, "orig", None) or error
+        logger.error("database unavailable: %s: %s", type(cause).__name__, cause)
+        raise StorageUnavailable("the database did not answer") from error
 
 
 class SqlAlchemyEntryRepository(EntryRepository):
@@ -27,13 +57,15 @@ class SqlAlchemyEntryRepository(EntryRepository):
         )
 
     def get(self, entry_id: UUID) -> Entry | None:
-        record = self._session.get(EntryRecord, entry_id)
+        with storage_errors():
+            record = self._session.get(EntryRecord, entry_id)
         return None if record is None else _entry_from(record)
 
     def get_by_email(self, email: EmailAddress) -> Entry | None:
-        record = self._session.scalars(
-            select(EntryRecord).where(EntryRecord.email == email.value)
-        ).one_or_none()
+        with storage_errors():
+            record = self._session.scalars(
+                select(EntryRecord).where(EntryRecord.email == email.value)
+            ).one_or_none()
         return None if record is None else _entry_from(record)
 
 
@@ -49,14 +81,16 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
 
     def commit(self) -> None:
         try:
-            self._session.commit()
-        except IntegrityError as error:
+            with storage_errors():
+                self._session.commit()
+        except exc.IntegrityError as error:
             self.rollback()
             raise EntryConflict("an entry repeats a stored id or address") from error
 
     def rollback(self) -> None:
-        self._session.rollback()
         self.entries.added.clear()
+        with storage_errors():
+            self._session.rollback()
 
 
 def _entry_from(record: EntryRecord) -> Entry:
