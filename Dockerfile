@@ -13,7 +13,8 @@ RUN pip install --no-cache-dir . \
     && groupadd --system --gid 10001 nameko \
     && useradd --system --no-create-home --uid 10001 --gid nameko nameko
 
-COPY config.yaml ./
+COPY config.yaml alembic.ini ./
+COPY migrations/ migrations/
 
 USER 10001:10001
 

@@ -109,6 +109,23 @@ def test_a_refused_registration_puts_nothing_on_the_broker(
     assert registered_entries.is_empty()
 
 
+def test_an_address_registered_again_is_a_409_that_puts_nothing_on_the_broker(
+    runner_factory: type[ServiceRunner],
+    broker_config: Config,
+    web_config_port: int,
+    registered_entries: RawQueue,
+) -> None:
+    start_both(runner_factory, broker_config)
+
+    first = register(web_config_port, {"email": "ann@example.com"})
+    again = register(web_config_port, {"email": "  ann@EXAMPLE.com "})
+
+    assert first.status_code == 201
+    assert again.status_code == 409
+    assert registered_entries.get().body["event_id"] == first.json()["event_id"]
+    assert registered_entries.is_empty()
+
+
 @pytest.fixture
 def proxy() -> Iterator[TcpProxy]:
     """A TCP proxy in front of RabbitMQ, for a test to cut.

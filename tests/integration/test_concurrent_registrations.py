@@ -8,18 +8,20 @@ import requests
 
 from registration.entrypoints.service import RegistrationNamekoService
 from tests.support.databases import migrate
+from tests.support.raw_queue import RawQueue
 
 CLIENTS = 20
 
 
 def test_of_concurrent_registrations_of_one_address_exactly_one_succeeds(
     container_factory: Callable[[type, dict[str, object]], Any],
-    memory_config: dict[str, object],
+    broker_config: dict[str, object],
     web_config_port: int,
     empty_database_url: str,
+    registered_entries: RawQueue,
 ) -> None:
     migrate(empty_database_url)
-    config = {**memory_config, "DATABASE_URL": empty_database_url}
+    config = {**broker_config, "DATABASE_URL": empty_database_url}
     container_factory(RegistrationNamekoService, config).start()
     url = f"http://127.0.0.1:{web_config_port}/register"
 
@@ -31,3 +33,5 @@ def test_of_concurrent_registrations_of_one_address_exactly_one_succeeds(
     statuses = list(eventlet.GreenPool(CLIENTS).imap(register, range(CLIENTS)))
 
     assert sorted(statuses) == [201] + [409] * (CLIENTS - 1)
+    assert registered_entries.get().body["email"] == "ann@example.com"
+    assert registered_entries.is_empty()

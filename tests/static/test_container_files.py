@@ -209,3 +209,33 @@ def test_the_published_port_is_the_exposed_and_configured_port() -> None:
     }
 
     assert container_ports == exposed_ports == {configured_web_port()}
+
+
+def test_the_database_reports_its_health() -> None:
+    healthcheck = compose_services()["postgres"]["healthcheck"]
+
+    assert "pg_isready" in command_words(healthcheck["test"])
+
+
+def test_the_migrations_run_in_the_image_before_the_service_starts() -> None:
+    services = compose_services()
+    migrate = services["migrate"]
+
+    assert command_words(migrate["entrypoint"]) == ["alembic", "upgrade", "head"]
+    assert (ROOT / "alembic.ini").exists()
+    assert migrate["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert (
+        services["registration"]["depends_on"]["migrate"]["condition"]
+        == "service_completed_successfully"
+    )
+
+
+def test_the_service_and_its_migrations_use_one_database_from_the_environment() -> None:
+    services = compose_services()
+    urls = {
+        services[name]["environment"]["DATABASE_URL"]
+        for name in ("migrate", "registration")
+    }
+
+    assert len(urls) == 1
+    assert urls.pop().startswith("${DATABASE_URL:-postgresql+pg8000://")
