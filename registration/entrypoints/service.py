@@ -4,8 +4,6 @@ import json
 import logging
 from typing import Any
 
-from kombu.utils.url import maybe_sanitize_url
-from nameko.extensions import DependencyProvider
 from nameko.rpc import rpc
 from werkzeug.wrappers import Request, Response
 
@@ -15,34 +13,13 @@ from registration.domain import Entry
 from registration.entrypoints.http import http
 from registration.entrypoints.problems import EXPECTED_ERRORS
 from registration.entrypoints.request_body import read_json_object, require_string
+from registration.entrypoints.startup import StartupCheck
 from registration.infrastructure.nameko_event_publisher import (
     bounded_event_dispatcher,
 )
 from registration.infrastructure.nameko_unit_of_work import UnitOfWorkProvider
 
 logger = logging.getLogger(__name__)
-
-
-class StartupReport(DependencyProvider):  # type: ignore[misc]
-    """Logs, once at start, what the service is connected to."""
-
-    def setup(self) -> None:
-        config = self.container.config
-        amqp_uri = config.get("AMQP_URI", "")
-        logger.info(
-            "%s: broker %s, HTTP on %s",
-            self.container.service_name,
-            maybe_sanitize_url(amqp_uri),
-            config.get("WEB_SERVER_ADDRESS", "0.0.0.0:8000"),
-        )
-        if amqp_uri.startswith("memory://"):
-            logger.warning(
-                "transport is the in-process memory:// broker: events reach only "
-                "services in this process and are lost when it stops; "
-                "set AMQP_URI to use RabbitMQ"
-            )
-        else:
-            logger.info("transport is RabbitMQ (AMQP)")
 
 
 class RegistrationNamekoService:
@@ -52,7 +29,7 @@ class RegistrationNamekoService:
 
     dispatch = bounded_event_dispatcher()
     unit_of_work = UnitOfWorkProvider()
-    startup_report = StartupReport()
+    startup_check = StartupCheck()
 
     @property
     def registration(self) -> RegistrationService:

@@ -1,12 +1,13 @@
 """The services as `nameko run` starts them from config.yaml."""
 
+import os
 import socket
 import subprocess
 from collections.abc import Callable
 
 import requests
 
-from tests.e2e.conftest import NAMEKO, ROOT, RunningService
+from tests.e2e.conftest import NAMEKO, ROOT, SERVICES, RunningService
 from tests.support.raw_queue import RawQueue
 
 RunService = Callable[[str], RunningService]
@@ -103,3 +104,18 @@ def test_an_address_in_a_malformed_request_is_logged_only_masked(
     log = service.wait_for_log("s***@example.com")
 
     assert "secret.person" not in log
+
+
+def test_an_empty_broker_address_stops_the_start_with_a_clear_message() -> None:
+    env = {**os.environ, "AMQP_URI": "", "WEB_SERVER_ADDRESS": "127.0.0.1:0"}
+
+    run = subprocess.run(
+        [NAMEKO, "run", "--config", "config.yaml", *SERVICES],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        timeout=60,
+    )
+
+    assert run.returncode != 0
+    assert "AMQP_URI is empty" in run.stderr.decode()
