@@ -10,6 +10,7 @@ from werkzeug.wrappers import Request, Response
 from registration.application import Registration, RegistrationService
 from registration.bootstrap import build_registration_service
 from registration.domain import Entry
+from registration.entrypoints.health import Readiness
 from registration.entrypoints.http import http
 from registration.entrypoints.problems import EXPECTED_ERRORS
 from registration.entrypoints.request_body import read_json_object, require_string
@@ -30,6 +31,7 @@ class RegistrationNamekoService:
     dispatch = bounded_event_dispatcher()
     unit_of_work = UnitOfWorkProvider()
     startup_check = StartupCheck()
+    readiness = Readiness()
 
     @property
     def registration(self) -> RegistrationService:
@@ -60,7 +62,25 @@ class RegistrationNamekoService:
         """Answer 200 with the entry, as `{"id", "email", "registered_at"}`."""
         entry = self.registration.get_entry(entry_id)
 
-        return Response(json.dumps(_entry_body(entry)), mimetype="application/json")
+        return _json_response(_entry_body(entry))
+
+    @http("GET", "/health/live")
+    def live(self, request: Request) -> Response:
+        """Answer 200 while the process serves HTTP."""
+        return _json_response({"status": "live"})
+
+    @http("GET", "/health/ready")
+    def ready(self, request: Request) -> Response:
+        """Answer 200 when the database and the broker answer, 503 when not.
+
+        The body gives each check's state, such as
+        `{"status": "not ready", "checks": {"database": {"status": "up"},
+        "broker": {"status": "down", "error": "OperationalError"}}}`.
+        """
+        ready, checks = self.readiness.report()
+
+        body = {"status": "ready" if ready else "not ready", "checks": checks}
+        return _json_response(body, status=200 if ready else 503)
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def register_entry(self, email: str) -> dict[str, Any]:
@@ -71,6 +91,10 @@ class RegistrationNamekoService:
     def get_entry(self, entry_id: str) -> dict[str, Any]:
         """The entry with this id, as `GET /entries/<id>` answers it."""
         return _entry_body(self.registration.get_entry(entry_id))
+
+
+def _json_response(body: dict[str, Any], status: int = 200) -> Response:
+    return Response(json.dumps(body), status=status, mimetype="application/json")
 
 
 def _registration_body(registration: Registration) -> dict[str, Any]:

@@ -186,3 +186,22 @@ def test_a_broker_that_stops_answering_is_a_503_within_seconds(
 
     assert refused.status_code == 503
     assert waited < 7
+
+
+def test_a_service_cut_off_from_the_broker_is_not_ready_until_it_returns(
+    container_factory: type[ServiceRunner],
+    proxy: TcpProxy,
+    config_through_proxy: Config,
+    web_config_port: int,
+) -> None:
+    container_factory(RegistrationNamekoService, config_through_proxy).start()
+    ready_url = f"http://127.0.0.1:{web_config_port}/health/ready"
+    proxy.cut()
+
+    cut_off = requests.get(ready_url, timeout=15)
+    proxy.restore()
+    restored = requests.get(ready_url, timeout=15)
+
+    assert cut_off.status_code == 503
+    assert cut_off.json()["checks"]["broker"]["status"] == "down"
+    assert restored.status_code == 200

@@ -239,3 +239,9 @@ def test_the_service_and_its_migrations_use_one_database_from_the_environment() 
 
     assert len(urls) == 1
     assert urls.pop().startswith("${DATABASE_URL:-postgresql+pg8000://")
+
+
+def test_the_service_reports_its_health_through_its_readiness_route() -> None:
+    healthcheck = compose_services()["registration"]["healthcheck"]
+
+    assert any("/health/ready" in word for word in command_words(healthcheck["test"]))
