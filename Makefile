@@ -9,7 +9,8 @@ INSTALLED := $(VENV)/.installed
 AMQP_URI ?= memory://localhost/
 SERVICES := registration.entrypoints.service welcome.entrypoints
 
-.PHONY: run migrate test lint test-unit test-nameko test-broker test-e2e test-static clean
+.PHONY: run migrate test lint test-unit test-nameko test-broker test-e2e test-static \
+	clean replay-dead-letters
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +23,11 @@ migrate: $(INSTALLED)
 
 run: migrate
 	AMQP_URI='$(AMQP_URI)' $(BIN)/nameko run --config config.yaml $(SERVICES)
+
+# Sends the welcome service's dead letters back to be handled again, on the
+# RabbitMQ that AMQP_URI in the environment names (config.yaml's default if unset).
+replay-dead-letters: $(INSTALLED)
+	$(BIN)/python -m welcome.replay_dead_letters --config config.yaml
 
 test: lint
 	$(BIN)/pytest

@@ -1,4 +1,7 @@
 import logging
+from typing import Any
+
+from nameko.extensions import DependencyProvider
 
 from welcome.application import WelcomeNotifier
 from welcome.domain import Welcome
@@ -17,3 +20,10 @@ class LoggingWelcomeNotifier(WelcomeNotifier):
             domain,
             welcome.event_id,
         )
+
+
+class WelcomeNotifierProvider(DependencyProvider):  # type: ignore[misc]
+    """Gives each worker the notifier; a test replaces it with its own."""
+
+    def get_dependency(self, worker_ctx: Any) -> WelcomeNotifier:
+        return LoggingWelcomeNotifier()

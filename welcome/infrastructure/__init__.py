@@ -1,0 +1,17 @@
+"""Secondary adapters of the consumer: its notifier and its handled events."""
+
+from welcome.infrastructure.handled_events import (
+    HandledEventsProvider,
+    SqlAlchemyHandledEvents,
+)
+from welcome.infrastructure.notifier import (
+    LoggingWelcomeNotifier,
+    WelcomeNotifierProvider,
+)
+
+__all__ = [
+    "HandledEventsProvider",
+    "LoggingWelcomeNotifier",
+    "SqlAlchemyHandledEvents",
+    "WelcomeNotifierProvider",
+]
