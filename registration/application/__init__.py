@@ -1,10 +1,13 @@
 """The application: use cases and the ports they need."""
 
+from registration.application.outbox_relay import OutboxRelay, OutboxStatus
 from registration.application.ports import (
     EntryConflict,
     EntryRepository,
     EventPublisher,
     EventPublishingFailed,
+    Outbox,
+    PendingEvents,
     UnitOfWork,
 )
 from registration.application.registration_service import (
@@ -19,6 +22,10 @@ __all__ = [
     "EntryRepository",
     "EventPublisher",
     "EventPublishingFailed",
+    "Outbox",
+    "OutboxRelay",
+    "OutboxStatus",
+    "PendingEvents",
     "Registration",
     "RegistrationService",
     "UnitOfWork",

@@ -8,13 +8,12 @@ from rfc9457 import Problem
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from registration.application import EntryNotFound, EventPublishingFailed
+from registration.application import EntryNotFound
 from registration.domain import EmailAlreadyRegistered, InvalidEmailAddress
 
 logger = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
-RETRY_AFTER_SECONDS = 5
 
 
 @dataclass(frozen=True)
@@ -43,9 +42,6 @@ EMAIL_ALREADY_REGISTERED = ProblemType(
     409, "email-already-registered", "Email address already registered"
 )
 ENTRY_NOT_FOUND = ProblemType(404, "entry-not-found", "Entry not found")
-BROKER_UNAVAILABLE = ProblemType(
-    503, "broker-unavailable", "Message broker unavailable"
-)
 
 # Errors of the core that a client can cause or must be told about. Any
 # other exception is a fault of the service: a 500 that reveals nothing.
@@ -53,7 +49,6 @@ EXPECTED_ERRORS = (
     InvalidEmailAddress,
     EmailAlreadyRegistered,
     EntryNotFound,
-    EventPublishingFailed,
 )
 
 
@@ -67,12 +62,6 @@ def problem_for(error: Exception) -> Problem:
         return EMAIL_ALREADY_REGISTERED("email: this address is already registered.")
     if isinstance(error, EntryNotFound):
         return ENTRY_NOT_FOUND("No entry has this id.")
-    if isinstance(error, EventPublishingFailed):
-        return BROKER_UNAVAILABLE(
-            "The entry is stored, but the broker did not take the event that "
-            "announces it. Try again later.",
-            **{"Retry-After": str(RETRY_AFTER_SECONDS)},
-        )
     if isinstance(error, HTTPException) and error.code is not None:
         return _plain_http_problem(error)
     return Problem(

@@ -19,13 +19,13 @@ class RunningService:
     """`nameko run` in a subprocess, as `make run` starts it: after the
     migrations, on a database of its own."""
 
-    def __init__(self, amqp_uri: str, log_path: Path) -> None:
+    def __init__(self, amqp_uri: str, log_path: Path, database: Path) -> None:
         self.port = find_free_port()
         self.env = {
             **os.environ,
             "AMQP_URI": amqp_uri,
             "WEB_SERVER_ADDRESS": f"127.0.0.1:{self.port}",
-            "DATABASE_URL": f"sqlite:///{log_path.with_suffix('.db')}",
+            "DATABASE_URL": f"sqlite:///{database}",
         }
         self.log_path = log_path
         subprocess.run(
@@ -60,6 +60,11 @@ class RunningService:
             time.sleep(0.05)
         raise AssertionError(f"{text!r} not logged within {timeout} s:\n{self.log()}")
 
+    def kill(self) -> None:
+        """End the process with SIGKILL, leaving it no time to clean up."""
+        self.process.kill()
+        self.process.wait()
+
     def stop(self) -> None:
         self.process.terminate()
         try:
@@ -83,11 +88,15 @@ class RunningService:
 
 
 @pytest.fixture
-def run_service(tmp_path: Path) -> Iterator[Callable[[str], RunningService]]:
+def run_service(tmp_path: Path) -> Iterator[Callable[..., RunningService]]:
+    """Starts `nameko run`; each on a new database unless given one."""
     started: list[RunningService] = []
 
-    def start(amqp_uri: str) -> RunningService:
-        service = RunningService(amqp_uri, tmp_path / f"service-{len(started)}.log")
+    def start(amqp_uri: str, database: Path | None = None) -> RunningService:
+        log_path = tmp_path / f"service-{len(started)}.log"
+        service = RunningService(
+            amqp_uri, log_path, database or log_path.with_suffix(".db")
+        )
         started.append(service)
         return service
 

@@ -2,14 +2,18 @@
 
 import socket
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
+import pytest
 import requests
 
 from tests.e2e.conftest import NAMEKO, ROOT, RunningService
 from tests.support.raw_queue import RawQueue
+from tests.support.tcp_proxy import TcpProxy
 
-RunService = Callable[[str], RunningService]
+RunService = Callable[..., RunningService]
 
 
 def test_a_registration_crosses_rabbitmq_in_its_published_form(
@@ -103,3 +107,46 @@ def test_an_address_in_a_malformed_request_is_logged_only_masked(
     log = service.wait_for_log("s***@example.com")
 
     assert "secret.person" not in log
+
+
+@pytest.fixture
+def proxy() -> Iterator[TcpProxy]:
+    proxy = TcpProxy(("127.0.0.1", 5672)).start()
+    yield proxy
+    proxy.restore()
+
+
+def test_events_pending_when_the_service_is_killed_are_published_after_restart(
+    run_service: RunService,
+    rabbit_config: dict[str, str],
+    registered_entries: RawQueue,
+    proxy: TcpProxy,
+    tmp_path: Path,
+) -> None:
+    broker = urlsplit(rabbit_config["AMQP_URI"])
+    through_proxy = urlunsplit(
+        broker._replace(netloc=f"guest:guest@127.0.0.1:{proxy.port}")
+    )
+    database = tmp_path / "kept.db"
+    killed = run_service(through_proxy, database)
+    proxy.cut()
+    responses = [
+        requests.post(
+            f"{killed.url}/register", json={"email": f"u{n}@example.com"}, timeout=10
+        )
+        for n in range(10)
+    ]
+    pending = requests.get(f"{killed.url}/outbox", timeout=10).json()["pending"]
+
+    killed.kill()
+    proxy.restore()
+    restarted = run_service(through_proxy, database)
+    published = [registered_entries.get(timeout=20).body for _ in responses]
+
+    assert [response.status_code for response in responses] == [201] * 10
+    assert pending == 10
+    assert sorted(body["event_id"] for body in published) == sorted(
+        response.json()["event_id"] for response in responses
+    )
+    assert registered_entries.is_empty()
+    assert "outbox: 10 events pending" in restarted.log()
