@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 
-from registration.application import RegistrationService, UnitOfWork
+from registration.application import OutboxRelay, RegistrationService, UnitOfWork
 from registration.infrastructure.nameko_event_publisher import (
     Dispatch,
     NamekoEventPublisher,
@@ -10,8 +10,14 @@ from registration.infrastructure.nameko_event_publisher import (
 
 
 def build_registration_service(
-    uow_factory: Callable[[], UnitOfWork], dispatch: Dispatch
+    uow_factory: Callable[[], UnitOfWork],
 ) -> RegistrationService:
-    return RegistrationService(
+    return RegistrationService(uow_factory=uow_factory)
+
+
+def build_outbox_relay(
+    uow_factory: Callable[[], UnitOfWork], dispatch: Dispatch
+) -> OutboxRelay:
+    return OutboxRelay(
         uow_factory=uow_factory, event_publisher=NamekoEventPublisher(dispatch)
     )

@@ -1,10 +1,13 @@
 """The application: use cases and the ports they need."""
 
+from registration.application.outbox_relay import OutboxRelay, OutboxStatus
 from registration.application.ports import (
     EntryConflict,
     EntryRepository,
     EventPublisher,
     EventPublishingFailed,
+    Outbox,
+    PendingEvents,
     StorageUnavailable,
     UnitOfWork,
 )
@@ -20,6 +23,10 @@ __all__ = [
     "EntryRepository",
     "EventPublisher",
     "EventPublishingFailed",
+    "Outbox",
+    "OutboxRelay",
+    "OutboxStatus",
+    "PendingEvents",
     "Registration",
     "RegistrationService",
     "StorageUnavailable",

@@ -1,5 +1,7 @@
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from types import TracebackType
 from typing import Self
 from uuid import UUID
@@ -58,14 +60,56 @@ class EntryRepository(ABC):
         """The entry registered for this address, or None."""
 
 
+@dataclass(frozen=True)
+class PendingEvents:
+    """How many events wait in the outbox, and since when the oldest has."""
+
+    count: int
+    oldest_stored_at: datetime | None
+
+
+class Outbox(ABC):
+    """Secondary port: events stored with the changes that raised them.
+
+    The unit of work adds them in the transaction that stores those changes,
+    so an event is stored exactly when its entry is. They wait, in the order
+    they were stored, until a relay hands them to the broker.
+    """
+
+    @abstractmethod
+    def add(self, events: Sequence[DomainEvent]) -> None:
+        """Store `events`, not yet published, when the unit of work commits."""
+
+    @abstractmethod
+    def claim_pending(self, limit: int) -> list[DomainEvent]:
+        """Up to `limit` unpublished events, the oldest first.
+
+        They are held for this unit of work until it ends: another one
+        claiming at the same time is given other events, or none.
+        """
+
+    @abstractmethod
+    def mark_published(self, event_ids: Sequence[UUID], at: datetime) -> None:
+        """Record, when the unit of work commits, that these events are out."""
+
+    @abstractmethod
+    def delete_published_before(self, cutoff: datetime, limit: int) -> int:
+        """Forget up to `limit` events published before `cutoff`; how many."""
+
+    @abstractmethod
+    def pending(self) -> PendingEvents:
+        """The events not yet published."""
+
+
 class UnitOfWork(ABC):
-    """Secondary port: one transaction over the entries.
+    """Secondary port: one transaction over the entries and the outbox.
 
     Used as a context manager; whatever is not committed when the block
     ends is rolled back.
     """
 
     entries: EntryRepository
+    outbox: Outbox
 
     def __enter__(self) -> Self:
         return self
@@ -78,13 +122,17 @@ class UnitOfWork(ABC):
     ) -> None:
         self.rollback()
 
-    @abstractmethod
     def commit(self) -> None:
-        """Make the changes lasting.
+        """Make the changes lasting, the events they raised in the outbox.
 
         Raises `EntryConflict`, with nothing stored, when an added entry
         repeats the id or the address of one stored before.
         """
+        self.outbox.add(list(self.collect_new_events()))
+        self._commit()
+
+    @abstractmethod
+    def _commit(self) -> None: ...
 
     @abstractmethod
     def rollback(self) -> None:

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from registration.application.ports import EntryConflict, EventPublisher, UnitOfWork
+from registration.application.ports import EntryConflict, UnitOfWork
 from registration.domain import EmailAddress, EmailAlreadyRegistered, Entry
 
 logger = logging.getLogger(__name__)
@@ -27,25 +27,21 @@ class Registration:
 class RegistrationService:
     """Primary port: the registration use cases, driven by the entrypoints."""
 
-    def __init__(
-        self,
-        uow_factory: Callable[[], UnitOfWork],
-        event_publisher: EventPublisher,
-    ) -> None:
+    def __init__(self, uow_factory: Callable[[], UnitOfWork]) -> None:
         self._uow_factory = uow_factory
-        self._event_publisher = event_publisher
 
     def register_entry(self, email: str) -> Registration:
-        """Store an entry for `email`, then announce it with a `RegisteredEntryEvent`.
+        """Store an entry for `email` and the `RegisteredEntryEvent` announcing it.
 
-        Raises `InvalidEmailAddress` when the address is not valid and
-        `EmailAlreadyRegistered` when it has an entry already; in both cases
-        nothing is stored or published. Raises `StorageUnavailable` when the
-        database does not answer, and `EventPublishingFailed` when
-        the event could not be published: the entry is stored all the same.
+        The event waits in the outbox, stored in the same transaction as the
+        entry, for `OutboxRelay` to publish it. Raises `InvalidEmailAddress`
+        when the address is not valid and `EmailAlreadyRegistered` when it
+        has an entry already; in both cases nothing is stored. Raises
+        `StorageUnavailable` when the database does not answer.
         """
         address = EmailAddress(email)
         entry = Entry.register(address)
+        [event] = entry.events
 
         with self._uow_factory() as uow:
             uow.entries.add(entry)
@@ -54,15 +50,13 @@ class RegistrationService:
             except EntryConflict as conflict:
                 logger.info("refused %s: already registered", address.masked())
                 raise EmailAlreadyRegistered(address) from conflict
-            events = list(uow.collect_new_events())
-        self._event_publisher.publish(events)
 
-        logger.info("registered %s (event %s)", address.masked(), events[0].event_id)
+        logger.info("registered %s (event %s)", address.masked(), event.event_id)
         return Registration(
             entry_id=entry.id,
             email=entry.email,
             registered_at=entry.registered_at,
-            event_id=events[0].event_id,
+            event_id=event.event_id,
         )
 
     def get_entry(self, entry_id: str) -> Entry:

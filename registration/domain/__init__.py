@@ -2,7 +2,11 @@
 
 from registration.domain.email_address import EmailAddress, InvalidEmailAddress
 from registration.domain.entry import EmailAlreadyRegistered, Entry
-from registration.domain.events import DomainEvent, RegisteredEntryEvent
+from registration.domain.events import (
+    DomainEvent,
+    RegisteredEntryEvent,
+    event_from_dict,
+)
 
 __all__ = [
     "DomainEvent",
@@ -11,4 +15,5 @@ __all__ = [
     "Entry",
     "InvalidEmailAddress",
     "RegisteredEntryEvent",
+    "event_from_dict",
 ]

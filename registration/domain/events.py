@@ -10,6 +10,10 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+# Every kind of event by its name, so a stored payload can be read back.
+_EVENT_TYPES: dict[str, type["DomainEvent"]] = {}
+
+
 @dataclass(frozen=True, kw_only=True)
 class DomainEvent:
     """Something that happened in the domain, told to the rest of the system.
@@ -26,6 +30,7 @@ class DomainEvent:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls.name = cls.__name__
+        _EVENT_TYPES[cls.name] = cls
 
     def __post_init__(self) -> None:
         if self.timestamp.utcoffset() is None:
@@ -37,6 +42,11 @@ class DomainEvent:
             "event_id": str(self.event_id),
             "timestamp": self.timestamp.astimezone(UTC).isoformat(),
         }
+
+    @classmethod
+    def from_dict(cls, payload: dict[str, Any]) -> Self:
+        """The event that `payload`, made by `as_dict`, describes."""
+        return cls(**cls._common_fields(payload))
 
     @classmethod
     def _common_fields(cls, payload: dict[str, Any]) -> dict[str, Any]:
@@ -69,3 +79,11 @@ class RegisteredEntryEvent(DomainEvent):
             entry_id=UUID(payload["entry_id"]),
             **cls._common_fields(payload),
         )
+
+
+def event_from_dict(payload: dict[str, Any]) -> DomainEvent:
+    """The event an `as_dict` payload describes, of the kind its name gives."""
+    event_type = _EVENT_TYPES.get(payload.get("name", ""))
+    if event_type is None:
+        raise ValueError(f"no kind of event is named {payload.get('name')!r}")
+    return event_type.from_dict(payload)

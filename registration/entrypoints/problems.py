@@ -10,7 +10,6 @@ from werkzeug.wrappers import Response
 
 from registration.application import (
     EntryNotFound,
-    EventPublishingFailed,
     StorageUnavailable,
 )
 from registration.domain import EmailAlreadyRegistered, InvalidEmailAddress
@@ -47,9 +46,6 @@ EMAIL_ALREADY_REGISTERED = ProblemType(
     409, "email-already-registered", "Email address already registered"
 )
 ENTRY_NOT_FOUND = ProblemType(404, "entry-not-found", "Entry not found")
-BROKER_UNAVAILABLE = ProblemType(
-    503, "broker-unavailable", "Message broker unavailable"
-)
 DATABASE_UNAVAILABLE = ProblemType(503, "database-unavailable", "Database unavailable")
 
 # Errors of the core that a client can cause or must be told about. Any
@@ -58,7 +54,6 @@ EXPECTED_ERRORS = (
     InvalidEmailAddress,
     EmailAlreadyRegistered,
     EntryNotFound,
-    EventPublishingFailed,
     StorageUnavailable,
 )
 
@@ -73,12 +68,6 @@ def problem_for(error: Exception) -> Problem:
         return EMAIL_ALREADY_REGISTERED("email: this address is already registered.")
     if isinstance(error, EntryNotFound):
         return ENTRY_NOT_FOUND("No entry has this id.")
-    if isinstance(error, EventPublishingFailed):
-        return BROKER_UNAVAILABLE(
-            "The entry is stored, but the broker did not take the event that "
-            "announces it. Try again later.",
-            **{"Retry-After": str(RETRY_AFTER_SECONDS)},
-        )
     if isinstance(error, StorageUnavailable):
         return DATABASE_UNAVAILABLE(
             "The database did not answer; nothing was changed. Try again later.",

@@ -2,16 +2,28 @@
 
 import json
 import logging
+from datetime import timedelta
 from typing import Any
 
+from nameko.dependency_providers import Config
 from nameko.rpc import rpc
 from werkzeug.wrappers import Request, Response
 
-from registration.application import Registration, RegistrationService
-from registration.bootstrap import build_registration_service
+from registration.application import (
+    OutboxRelay,
+    OutboxStatus,
+    Registration,
+    RegistrationService,
+)
+from registration.bootstrap import build_outbox_relay, build_registration_service
 from registration.domain import Entry
 from registration.entrypoints.health import Readiness
 from registration.entrypoints.http import http
+from registration.entrypoints.outbox_relay import (
+    OutboxReport,
+    RelaySoon,
+    outbox_relay_timer,
+)
 from registration.entrypoints.problems import EXPECTED_ERRORS
 from registration.entrypoints.request_body import read_json_object, require_string
 from registration.entrypoints.startup import StartupCheck
@@ -22,20 +34,38 @@ from registration.infrastructure.nameko_unit_of_work import UnitOfWorkProvider
 
 logger = logging.getLogger(__name__)
 
+# Events published per relay run, and published rows forgotten per run: each
+# run costs in proportion to these, however long the outbox grows.
+RELAY_BATCH_SIZE = 100
+PRUNE_BATCH_SIZE = 500
+DEFAULT_RETENTION_HOURS = 24.0
+
 
 class RegistrationNamekoService:
-    """Primary adapters: HTTP and RPC entrypoints onto `RegistrationService`."""
+    """Primary adapters: HTTP, RPC and timer entrypoints onto the use cases.
+
+    A registration commits its entry with its event in the outbox, wakes the
+    relay and answers; the relay publishes in a worker of its own, woken so
+    or by its timer, so that no answer waits for the broker.
+    """
 
     name = "nameko_registration_service"
 
+    config = Config()
     dispatch = bounded_event_dispatcher()
     unit_of_work = UnitOfWorkProvider()
     startup_check = StartupCheck()
     readiness = Readiness()
+    relay_soon = RelaySoon()
+    outbox_report = OutboxReport()
 
     @property
     def registration(self) -> RegistrationService:
-        return build_registration_service(self.unit_of_work, self.dispatch)
+        return build_registration_service(self.unit_of_work)
+
+    @property
+    def outbox_relay(self) -> OutboxRelay:
+        return build_outbox_relay(self.unit_of_work, self.dispatch)
 
     @http("POST", "/register")
     def register(self, request: Request) -> Response:
@@ -49,6 +79,7 @@ class RegistrationNamekoService:
         email = require_string(document, "email")
 
         registration = self.registration.register_entry(email)
+        self.relay_soon()
 
         return Response(
             json.dumps(_registration_body(registration)),
@@ -82,10 +113,43 @@ class RegistrationNamekoService:
         body = {"status": "ready" if ready else "not ready", "checks": checks}
         return _json_response(body, status=200 if ready else 503)
 
+    @http("GET", "/outbox")
+    def outbox(self, request: Request) -> Response:
+        """Answer 200 with `{"pending": 3, "oldest_age_seconds": 1.5}`.
+
+        `oldest_age_seconds` is null when no event waits.
+        """
+        status = self.outbox_relay.status()
+
+        return Response(json.dumps(_status_body(status)), mimetype="application/json")
+
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def register_entry(self, email: str) -> dict[str, Any]:
         """Register `email`; returns what `POST /register` answers."""
-        return _registration_body(self.registration.register_entry(email))
+        registration = self.registration.register_entry(email)
+        self.relay_soon()
+        return _registration_body(registration)
+
+    @rpc
+    def outbox_status(self) -> dict[str, Any]:
+        """The events waiting to be published, as `GET /outbox` answers."""
+        return _status_body(self.outbox_relay.status())
+
+    @outbox_relay_timer()
+    def relay_outbox(self) -> None:
+        """Report the outbox, publish a batch of it, forget old published events."""
+        relay = self.outbox_relay
+        retention = timedelta(
+            hours=float(
+                self.config.get("OUTBOX_RETENTION_HOURS", DEFAULT_RETENTION_HOURS)
+            )
+        )
+
+        self.outbox_report(relay.status())
+
+        if relay.relay(RELAY_BATCH_SIZE) == RELAY_BATCH_SIZE:
+            self.relay_soon()
+        relay.prune(retention, PRUNE_BATCH_SIZE)
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def get_entry(self, entry_id: str) -> dict[str, Any]:
@@ -104,6 +168,10 @@ def _registration_body(registration: Registration) -> dict[str, Any]:
         "registered_at": registration.registered_at.isoformat(),
         "event_id": str(registration.event_id),
     }
+
+
+def _status_body(status: OutboxStatus) -> dict[str, Any]:
+    return {"pending": status.pending, "oldest_age_seconds": status.oldest_age_seconds}
 
 
 def _entry_body(entry: Entry) -> dict[str, Any]:

@@ -1,6 +1,6 @@
-"""The database the entries are stored in: its tables and how to reach it."""
+"""The database of the entries and their outbox: its tables and how to reach it."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -8,8 +8,11 @@ from uuid import UUID
 from sqlalchemy import (
     DateTime,
     Engine,
+    Index,
+    Integer,
     MetaData,
     String,
+    Text,
     Uuid,
     create_engine,
     event,
@@ -44,6 +47,25 @@ class EntryRecord(Base):
     registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class OutboxRecord(Base):
+    """A row of the `outbox` table: one event, stored with the entry it announces.
+
+    `id` gives the order of storing. The index on (`published_at`, `id`)
+    serves both the relay, which reads the rows with no `published_at` in
+    `id` order, and the pruning of rows published long ago.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_published_at_id", "published_at", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[UUID] = mapped_column(Uuid, unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    payload: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for `url`, with drivers that cooperate with eventlet.
 
@@ -74,3 +96,11 @@ def _configure_sqlite(connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
+
+
+def as_utc(stored: datetime) -> datetime:
+    """A time read back from the database, in UTC.
+
+    SQLite keeps no offset: what it hands back is the UTC time stored.
+    """
+    return stored if stored.tzinfo is not None else stored.replace(tzinfo=UTC)

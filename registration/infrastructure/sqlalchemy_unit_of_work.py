@@ -1,7 +1,6 @@
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC
 from uuid import UUID
 
 from sqlalchemy import exc, select
@@ -14,7 +13,8 @@ from registration.application import (
     UnitOfWork,
 )
 from registration.domain import EmailAddress, Entry
-from registration.infrastructure.database import EntryRecord
+from registration.infrastructure.database import EntryRecord, as_utc
+from registration.infrastructure.sqlalchemy_outbox import SqlAlchemyOutbox
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ class SqlAlchemyEntryRepository(EntryRepository):
 
 
 class SqlAlchemyUnitOfWork(UnitOfWork):
-    """Secondary adapter: a transaction of a SQLAlchemy session.
+    """Secondary adapter: a transaction of a SQLAlchemy session, outbox included.
 
     The session belongs to whoever made it, who closes it.
     """
@@ -78,8 +78,9 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
     def __init__(self, session: Session) -> None:
         self._session = session
         self.entries = SqlAlchemyEntryRepository(session)
+        self.outbox = SqlAlchemyOutbox(session)
 
-    def commit(self) -> None:
+    def _commit(self) -> None:
         try:
             with storage_errors():
                 self._session.commit()
@@ -94,12 +95,8 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
 
 
 def _entry_from(record: EntryRecord) -> Entry:
-    # SQLite keeps no offset: what it hands back is the UTC time stored.
-    registered_at = record.registered_at
-    if registered_at.tzinfo is None:
-        registered_at = registered_at.replace(tzinfo=UTC)
     return Entry(
         id=record.id,
         email=EmailAddress(record.email),
-        registered_at=registered_at,
+        registered_at=as_utc(record.registered_at),
     )

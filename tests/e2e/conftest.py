@@ -7,25 +7,32 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from amqp.exceptions import ChannelError
+from kombu.connection import Connection
 from nameko.testing.utils import find_free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 NAMEKO = str(Path(sys.executable).with_name("nameko"))
 ALEMBIC = str(Path(sys.executable).with_name("alembic"))
 SERVICES = ["registration.entrypoints.service", "welcome.entrypoints"]
+WELCOME_QUEUE = (
+    "evt-nameko_registration_service-RegisteredEntryEvent"
+    "--welcome_service.on_registered_entry"
+)
 
 
 class RunningService:
     """`nameko run` in a subprocess, as `make run` starts it: after the
     migrations, on a database of its own."""
 
-    def __init__(self, amqp_uri: str, log_path: Path) -> None:
+    def __init__(self, amqp_uri: str, log_path: Path, database: Path) -> None:
         self.port = find_free_port()
         self.env = {
             **os.environ,
             "AMQP_URI": amqp_uri,
             "WEB_SERVER_ADDRESS": f"127.0.0.1:{self.port}",
-            "DATABASE_URL": f"sqlite:///{log_path.with_suffix('.db')}",
+            "DATABASE_URL": f"sqlite:///{database}",
+            "WELCOME_DATABASE_URL": f"sqlite:///{database.with_suffix('.welcome.db')}",
         }
         self.log_path = log_path
         subprocess.run(
@@ -44,6 +51,8 @@ class RunningService:
                 stderr=subprocess.STDOUT,
             )
         self._wait_until_listening()
+        if not amqp_uri.startswith("memory://"):
+            self._wait_until_consuming(amqp_uri)
 
     @property
     def url(self) -> str:
@@ -60,6 +69,11 @@ class RunningService:
             time.sleep(0.05)
         raise AssertionError(f"{text!r} not logged within {timeout} s:\n{self.log()}")
 
+    def kill(self) -> None:
+        """End the process with SIGKILL, leaving it no time to clean up."""
+        self.process.kill()
+        self.process.wait()
+
     def stop(self) -> None:
         self.process.terminate()
         try:
@@ -67,6 +81,23 @@ class RunningService:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+    def _wait_until_consuming(self, amqp_uri: str, timeout: float = 30.0) -> None:
+        """Waits for the consumer's queue to have its consumer: an event
+        published before the queue exists would not reach it."""
+        deadline = time.monotonic() + timeout
+        with Connection(amqp_uri) as connection:
+            while time.monotonic() < deadline:
+                try:
+                    channel = connection.channel()
+                    _, _, consumers = channel.queue_declare(WELCOME_QUEUE, passive=True)
+                    channel.close()
+                    if consumers:
+                        return
+                except ChannelError:
+                    pass
+                time.sleep(0.1)
+        raise AssertionError(f"no consumer on {WELCOME_QUEUE} within {timeout} s")
 
     def _wait_until_listening(self, timeout: float = 30.0) -> None:
         deadline = time.monotonic() + timeout
@@ -83,11 +114,15 @@ class RunningService:
 
 
 @pytest.fixture
-def run_service(tmp_path: Path) -> Iterator[Callable[[str], RunningService]]:
+def run_service(tmp_path: Path) -> Iterator[Callable[..., RunningService]]:
+    """Starts `nameko run`; each on a new database unless given one."""
     started: list[RunningService] = []
 
-    def start(amqp_uri: str) -> RunningService:
-        service = RunningService(amqp_uri, tmp_path / f"service-{len(started)}.log")
+    def start(amqp_uri: str, database: Path | None = None) -> RunningService:
+        log_path = tmp_path / f"service-{len(started)}.log"
+        service = RunningService(
+            amqp_uri, log_path, database or log_path.with_suffix(".db")
+        )
         started.append(service)
         return service
 

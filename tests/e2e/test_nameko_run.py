@@ -3,14 +3,18 @@
 import os
 import socket
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
+import pytest
 import requests
 
 from tests.e2e.conftest import NAMEKO, ROOT, SERVICES, RunningService
 from tests.support.raw_queue import RawQueue
+from tests.support.tcp_proxy import TcpProxy
 
-RunService = Callable[[str], RunningService]
+RunService = Callable[..., RunningService]
 
 
 def test_a_registration_crosses_rabbitmq_in_its_published_form(
@@ -78,14 +82,20 @@ def test_the_shell_recipe_registers_and_dispatches_when_piped(
         capture_output=True,
         timeout=60,
     )
-    registered, dispatched = registered_entries.get(), registered_entries.get()
+    arrived = {
+        message.body["email"]: message.body
+        for message in (
+            registered_entries.get(),
+            registered_entries.get(),
+        )
+    }
+    registered, dispatched = arrived["ann@example.com"], arrived["bob@example.com"]
 
     assert shell.returncode == 0, shell.stderr.decode()
-    assert f"with event {registered.body['event_id']}" in shell.stdout.decode()
-    assert f"dispatched {dispatched.body['event_id']}" in shell.stdout.decode()
-    assert registered.body["email"] == "ann@example.com"
-    service.wait_for_log(f"for event {registered.body['event_id']}")
-    service.wait_for_log(f"for event {dispatched.body['event_id']}")
+    assert f"with event {registered['event_id']}" in shell.stdout.decode()
+    assert f"dispatched {dispatched['event_id']}" in shell.stdout.decode()
+    service.wait_for_log(f"for event {registered['event_id']}")
+    service.wait_for_log(f"for event {dispatched['event_id']}")
 
 
 def test_an_address_in_a_malformed_request_is_logged_only_masked(
@@ -104,6 +114,49 @@ def test_an_address_in_a_malformed_request_is_logged_only_masked(
     log = service.wait_for_log("s***@example.com")
 
     assert "secret.person" not in log
+
+
+@pytest.fixture
+def proxy() -> Iterator[TcpProxy]:
+    proxy = TcpProxy(("127.0.0.1", 5672)).start()
+    yield proxy
+    proxy.restore()
+
+
+def test_events_pending_when_the_service_is_killed_are_published_after_restart(
+    run_service: RunService,
+    rabbit_config: dict[str, str],
+    registered_entries: RawQueue,
+    proxy: TcpProxy,
+    tmp_path: Path,
+) -> None:
+    broker = urlsplit(rabbit_config["AMQP_URI"])
+    through_proxy = urlunsplit(
+        broker._replace(netloc=f"guest:guest@127.0.0.1:{proxy.port}")
+    )
+    database = tmp_path / "kept.db"
+    killed = run_service(through_proxy, database)
+    proxy.cut()
+    responses = [
+        requests.post(
+            f"{killed.url}/register", json={"email": f"u{n}@example.com"}, timeout=10
+        )
+        for n in range(10)
+    ]
+    pending = requests.get(f"{killed.url}/outbox", timeout=10).json()["pending"]
+
+    killed.kill()
+    proxy.restore()
+    restarted = run_service(through_proxy, database)
+    published = [registered_entries.get(timeout=20).body for _ in responses]
+
+    assert [response.status_code for response in responses] == [201] * 10
+    assert pending == 10
+    assert sorted(body["event_id"] for body in published) == sorted(
+        response.json()["event_id"] for response in responses
+    )
+    assert registered_entries.is_empty()
+    assert "outbox: 10 events pending" in restarted.log()
 
 
 def test_an_empty_broker_address_stops_the_start_with_a_clear_message() -> None:

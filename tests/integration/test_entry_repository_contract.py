@@ -107,10 +107,11 @@ def test_a_second_entry_for_an_address_is_refused_at_commit(
     with units_of_work() as uow:
         assert uow.entries.get(first.id) == first
         assert uow.entries.get(second.id) is None
+        assert uow.outbox.claim_pending(10) == list(first.events)
     assert events == []
 
 
-def test_the_events_of_added_entries_are_collected_once(
+def test_the_events_of_committed_entries_wait_in_the_outbox_in_order(
     units_of_work: UnitsOfWork,
 ) -> None:
     ann, bob = Entry.register(ANN), Entry.register(EmailAddress("bob@example.com"))
@@ -119,8 +120,9 @@ def test_the_events_of_added_entries_are_collected_once(
         uow.entries.add(ann)
         uow.entries.add(bob)
         uow.commit()
-        collected = list(uow.collect_new_events())
-        again = list(uow.collect_new_events())
+        collected_after = list(uow.collect_new_events())
 
-    assert collected == [*ann.events, *bob.events]
-    assert again == []
+    with units_of_work() as uow:
+        waiting = uow.outbox.claim_pending(10)
+    assert waiting == [*ann.events, *bob.events]
+    assert collected_after == []

@@ -26,6 +26,19 @@ def test_upgrading_makes_the_entries_table_with_a_unique_address(
     assert [constraint["column_names"] for constraint in unique] == [["email"]]
 
 
+def test_upgrading_makes_the_outbox_with_a_unique_event_id_and_an_index(
+    empty_database_url: str,
+) -> None:
+    migrate(empty_database_url)
+
+    engine = make_engine(empty_database_url)
+    unique = inspect(engine).get_unique_constraints("outbox")
+    indexes = inspect(engine).get_indexes("outbox")
+    engine.dispose()
+    assert [constraint["column_names"] for constraint in unique] == [["event_id"]]
+    assert ["published_at", "id"] in [index["column_names"] for index in indexes]
+
+
 def test_the_migrated_schema_matches_the_tables_the_adapter_maps(
     empty_database_url: str,
 ) -> None:
@@ -39,7 +52,7 @@ def test_downgrading_to_base_removes_the_tables(empty_database_url: str) -> None
 
     command.downgrade(alembic_config(empty_database_url), "base")
 
-    assert "entries" not in table_names(empty_database_url)
+    assert table_names(empty_database_url) & {"entries", "outbox"} == set()
 
 
 def test_upgrading_again_after_a_downgrade_works(empty_database_url: str) -> None:

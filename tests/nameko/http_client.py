@@ -1,5 +1,6 @@
 """An HTTP client for the service under test, and what its answers must hold."""
 
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -22,6 +23,14 @@ class ServiceClient:
 
     def register(self, document: object) -> requests.Response:
         return self.request("POST", "/register", json=document)
+
+    def wait_until_relayed(self, timeout: float = 5.0) -> None:
+        """Return once `GET /outbox` shows no event waiting to be published."""
+        deadline = time.monotonic() + timeout
+        while self.request("GET", "/outbox").json()["pending"]:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"events still waiting after {timeout} s")
+            time.sleep(0.02)
 
     def post_body(
         self,

@@ -18,6 +18,7 @@ def test_an_address_registered_before_is_a_conflict_and_announces_nothing(
     dispatch: MagicMock, client: ServiceClient, again: str
 ) -> None:
     client.register({"email": "ann@example.com"})
+    client.wait_until_relayed()
     dispatch.reset_mock()
 
     response = client.register({"email": again})

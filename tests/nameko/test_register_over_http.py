@@ -39,6 +39,7 @@ def test_the_address_is_answered_and_announced_in_normalised_form(
     dispatch: MagicMock, client: ServiceClient, given: str, normalised: str
 ) -> None:
     response = client.register({"email": given})
+    client.wait_until_relayed()
 
     assert response.json()["email"] == normalised
     dispatch.assert_called_once()

@@ -27,6 +27,7 @@ def test_a_body_of_exactly_the_limit_is_registered(
     dispatch: MagicMock, client: ServiceClient
 ) -> None:
     response = client.post_body(registration_of_size(MAX_BODY_BYTES))
+    client.wait_until_relayed()
 
     assert response.status_code == 201
     dispatch.assert_called_once()
@@ -46,6 +47,7 @@ def test_a_chunked_body_of_exactly_the_limit_is_registered(
     dispatch: MagicMock, client: ServiceClient
 ) -> None:
     response = client.post_body(in_chunks(registration_of_size(MAX_BODY_BYTES)))
+    client.wait_until_relayed()
 
     assert response.request.headers["Transfer-Encoding"] == "chunked"
     assert response.status_code == 201

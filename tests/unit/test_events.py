@@ -6,7 +6,7 @@ from uuid import UUID
 
 import pytest
 
-from registration.domain import EmailAddress, RegisteredEntryEvent
+from registration.domain import EmailAddress, RegisteredEntryEvent, event_from_dict
 
 ANN = EmailAddress("ann@example.com")
 ENTRY_ID = UUID("7d3f1a2e-5b6c-4d8e-9f01-23456789abcd")
@@ -79,6 +79,22 @@ def test_a_payload_of_another_event_is_refused() -> None:
 
     with pytest.raises(ValueError, match="not a RegisteredEntryEvent"):
         RegisteredEntryEvent.from_dict(payload)
+
+
+def test_a_stored_payload_is_read_back_as_the_event_its_name_gives() -> None:
+    event = registered()
+
+    rebuilt = event_from_dict(json.loads(json.dumps(event.as_dict())))
+
+    assert rebuilt == event
+    assert rebuilt.as_dict() == event.as_dict()
+
+
+def test_a_payload_of_no_known_event_is_refused() -> None:
+    payload = {**registered().as_dict(), "name": "SomethingElse"}
+
+    with pytest.raises(ValueError, match="no kind of event"):
+        event_from_dict(payload)
 
 
 def test_an_event_cannot_have_a_naive_timestamp() -> None:

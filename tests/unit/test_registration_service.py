@@ -3,22 +3,14 @@ from uuid import uuid4
 
 import pytest
 
-from registration.application import (
-    EntryNotFound,
-    EventPublishingFailed,
-    RegistrationService,
-)
+from registration.application import EntryNotFound, RegistrationService
 from registration.domain import (
     EmailAddress,
     EmailAlreadyRegistered,
     InvalidEmailAddress,
     RegisteredEntryEvent,
 )
-from tests.fakes import (
-    InMemoryEventPublisher,
-    InMemoryUnitsOfWork,
-    UnavailableEventPublisher,
-)
+from tests.fakes import InMemoryUnitsOfWork
 
 
 @pytest.fixture
@@ -27,15 +19,8 @@ def units_of_work() -> InMemoryUnitsOfWork:
 
 
 @pytest.fixture
-def publisher() -> InMemoryEventPublisher:
-    return InMemoryEventPublisher()
-
-
-@pytest.fixture
-def service(
-    units_of_work: InMemoryUnitsOfWork, publisher: InMemoryEventPublisher
-) -> RegistrationService:
-    return RegistrationService(units_of_work, publisher)
+def service(units_of_work: InMemoryUnitsOfWork) -> RegistrationService:
+    return RegistrationService(units_of_work)
 
 
 def test_registering_stores_an_entry_for_the_normalised_address(
@@ -49,12 +34,12 @@ def test_registering_stores_an_entry_for_the_normalised_address(
     assert entry.registered_at == registration.registered_at
 
 
-def test_registering_publishes_one_event_about_the_stored_entry(
-    service: RegistrationService, publisher: InMemoryEventPublisher
+def test_registering_stores_one_event_about_the_entry_in_the_outbox(
+    service: RegistrationService, units_of_work: InMemoryUnitsOfWork
 ) -> None:
     registration = service.register_entry("ann@example.com")
 
-    [event] = publisher.published
+    [event] = units_of_work.outbox.waiting()
     assert isinstance(event, RegisteredEntryEvent)
     assert event.event_id == registration.event_id
     assert event.entry_id == registration.entry_id
@@ -62,13 +47,13 @@ def test_registering_publishes_one_event_about_the_stored_entry(
 
 
 def test_two_addresses_are_two_entries_with_two_events(
-    service: RegistrationService, publisher: InMemoryEventPublisher
+    service: RegistrationService, units_of_work: InMemoryUnitsOfWork
 ) -> None:
     first = service.register_entry("ann@example.com")
     second = service.register_entry("bob@example.com")
 
     assert first.entry_id != second.entry_id
-    assert [event.event_id for event in publisher.published] == [
+    assert [event.event_id for event in units_of_work.outbox.waiting()] == [
         first.event_id,
         second.event_id,
     ]
@@ -81,7 +66,6 @@ def test_two_addresses_are_two_entries_with_two_events(
 def test_an_address_registers_once(
     service: RegistrationService,
     units_of_work: InMemoryUnitsOfWork,
-    publisher: InMemoryEventPublisher,
     again: str,
 ) -> None:
     service.register_entry("ann@example.com")
@@ -90,30 +74,17 @@ def test_an_address_registers_once(
         service.register_entry(again)
 
     assert len(units_of_work.stored) == 1
-    assert len(publisher.published) == 1
+    assert len(units_of_work.outbox.waiting()) == 1
 
 
-def test_an_invalid_address_stores_and_publishes_nothing(
-    service: RegistrationService,
-    units_of_work: InMemoryUnitsOfWork,
-    publisher: InMemoryEventPublisher,
+def test_an_invalid_address_stores_nothing_and_no_event(
+    service: RegistrationService, units_of_work: InMemoryUnitsOfWork
 ) -> None:
     with pytest.raises(InvalidEmailAddress):
         service.register_entry("not an address")
 
     assert units_of_work.stored == {}
-    assert publisher.published == []
-
-
-def test_a_broker_that_takes_nothing_fails_the_registration_after_the_commit(
-    units_of_work: InMemoryUnitsOfWork,
-) -> None:
-    service = RegistrationService(units_of_work, UnavailableEventPublisher())
-
-    with pytest.raises(EventPublishingFailed):
-        service.register_entry("ann@example.com")
-
-    assert len(units_of_work.stored) == 1
+    assert units_of_work.outbox.rows == []
 
 
 def test_a_registered_entry_can_be_read_by_its_id(

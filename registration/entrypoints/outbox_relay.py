@@ -1,0 +1,126 @@
+"""Nameko extensions that run the outbox relay: a timer it can be woken from."""
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from eventlet import Timeout
+from eventlet.event import Event
+from nameko.extensions import DependencyProvider, SharedExtension
+from nameko.timer import Timer
+
+from registration.application import OutboxStatus
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_RELAY_INTERVAL_SECONDS = 1.0
+DEFAULT_PENDING_WARNING = 100
+
+
+class RelayWakeUp(SharedExtension):  # type: ignore[misc]
+    """The signal, shared in a container, that events wait in the outbox.
+
+    Kicks that come while the relay runs are folded into one next run.
+    """
+
+    def setup(self) -> None:
+        self._kicked = Event()
+
+    def kick(self) -> None:
+        if not self._kicked.ready():
+            self._kicked.send(True)
+
+    def wait(self, timeout: float) -> None:
+        """Return when kicked, or after `timeout` seconds without a kick."""
+        with Timeout(timeout, exception=False):
+            self._kicked.wait()
+        if self._kicked.ready():
+            self._kicked.reset()
+
+
+class OutboxRelayTimer(Timer):  # type: ignore[misc]
+    """Nameko's timer entrypoint, which also fires as soon as it is woken.
+
+    It fires once at start, then every `OUTBOX_RELAY_INTERVAL` seconds
+    (from the config) after the previous worker ends, or earlier when a
+    `RelaySoon` kicks it. Like Nameko's timer it runs one worker at a time.
+    """
+
+    wake_up = RelayWakeUp()
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(interval=DEFAULT_RELAY_INTERVAL_SECONDS, eager=True, **kwargs)
+
+    def setup(self) -> None:
+        self.interval = float(
+            self.container.config.get(
+                "OUTBOX_RELAY_INTERVAL", DEFAULT_RELAY_INTERVAL_SECONDS
+            )
+        )
+
+    def stop(self) -> None:
+        self.should_stop.send(True)
+        self.wake_up.kick()
+        self.gt.wait()
+
+    def _run(self) -> None:
+        while not self.should_stop.ready():
+            self.handle_timer_tick()
+            self.worker_complete.wait()
+            self.worker_complete.reset()
+            self.wake_up.wait(self.interval)
+
+
+outbox_relay_timer = OutboxRelayTimer.decorator
+
+
+class RelaySoon(DependencyProvider):  # type: ignore[misc]
+    """Gives a worker a call that wakes the relay without waiting for it."""
+
+    wake_up = RelayWakeUp()
+
+    def get_dependency(self, worker_ctx: Any) -> Callable[[], None]:
+        return self.wake_up.kick
+
+
+class OutboxReport(DependencyProvider):  # type: ignore[misc]
+    """Logs the outbox for operators: once at start, then when it backs up.
+
+    A warning when more than `OUTBOX_PENDING_WARNING` events wait (from the
+    config), and a line when the backlog is below that again.
+    """
+
+    def setup(self) -> None:
+        self.threshold = int(
+            self.container.config.get("OUTBOX_PENDING_WARNING", DEFAULT_PENDING_WARNING)
+        )
+        self._reported = False
+        self._backed_up = False
+
+    def get_dependency(self, worker_ctx: Any) -> Callable[[OutboxStatus], None]:
+        return self.observe
+
+    def observe(self, status: OutboxStatus) -> None:
+        backed_up = status.pending > self.threshold
+        if not self._reported:
+            logger.info(
+                "outbox: %d events pending, the oldest %s s old",
+                status.pending,
+                _age(status),
+            )
+        elif backed_up and not self._backed_up:
+            logger.warning(
+                "outbox: %d events pending, over %d; the oldest %s s old: "
+                "is the broker reachable?",
+                status.pending,
+                self.threshold,
+                _age(status),
+            )
+        elif self._backed_up and not backed_up:
+            logger.info("outbox: %d events pending, drained", status.pending)
+        self._reported, self._backed_up = True, backed_up
+
+
+def _age(status: OutboxStatus) -> str:
+    age = status.oldest_age_seconds
+    return "-" if age is None else f"{age:.1f}"
