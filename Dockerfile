@@ -11,7 +11,9 @@ COPY registration/ registration/
 COPY welcome/ welcome/
 RUN pip install --no-cache-dir . \
     && groupadd --system --gid 10001 nameko \
-    && useradd --system --no-create-home --uid 10001 --gid nameko nameko
+    && useradd --system --no-create-home --uid 10001 --gid nameko nameko \
+    && mkdir /app/data \
+    && chown nameko:nameko /app/data
 
 COPY config.yaml alembic.ini ./
 COPY migrations/ migrations/

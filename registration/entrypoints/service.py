@@ -14,6 +14,7 @@ from registration.application import (
     OutboxStatus,
     Registration,
     RegistrationService,
+    StorageUnavailable,
 )
 from registration.bootstrap import build_outbox_relay, build_registration_service
 from registration.domain import Entry
@@ -121,7 +122,7 @@ class RegistrationNamekoService:
         """
         status = self.outbox_relay.status()
 
-        return Response(json.dumps(_status_body(status)), mimetype="application/json")
+        return _json_response(_status_body(status))
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def register_entry(self, email: str) -> dict[str, Any]:
@@ -145,11 +146,14 @@ class RegistrationNamekoService:
             )
         )
 
-        self.outbox_report(relay.status())
-
-        if relay.relay(RELAY_BATCH_SIZE) == RELAY_BATCH_SIZE:
-            self.relay_soon()
-        relay.prune(retention, PRUNE_BATCH_SIZE)
+        try:
+            self.outbox_report(relay.status())
+            if relay.relay(RELAY_BATCH_SIZE) == RELAY_BATCH_SIZE:
+                self.relay_soon()
+            relay.prune(retention, PRUNE_BATCH_SIZE)
+        except StorageUnavailable:
+            # Logged where it was met; the next tick tries again.
+            return
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def get_entry(self, entry_id: str) -> dict[str, Any]:

@@ -1,5 +1,8 @@
 """The database of the entries and their outbox: its tables and how to reach it."""
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -16,9 +19,14 @@ from sqlalchemy import (
     Uuid,
     create_engine,
     event,
+    exc,
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from registration.application import StorageUnavailable
+
+logger = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 # How long a database call may wait: to connect, for an answer, for a pooled
@@ -104,3 +112,25 @@ def as_utc(stored: datetime) -> datetime:
     SQLite keeps no offset: what it hands back is the UTC time stored.
     """
     return stored if stored.tzinfo is not None else stored.replace(tzinfo=UTC)
+
+
+# What SQLAlchemy raises when the database is down, hung, or too busy: a
+# refused or lost connection, a timeout, a full pool, a locked SQLite file.
+# pg8000 lets a socket timeout while it opens a connection through unwrapped.
+STORAGE_ERRORS = (
+    exc.OperationalError,
+    exc.InterfaceError,
+    exc.TimeoutError,
+    OSError,
+)
+
+
+@contextmanager
+def storage_errors() -> Iterator[None]:
+    """Turns the database being out of reach into `StorageUnavailable`."""
+    try:
+        yield
+    except STORAGE_ERRORS as error:
+        cause = getattr(error, "orig", None) or error
+        logger.error("database unavailable: %s: %s", type(cause).__name__, cause)
+        raise StorageUnavailable("the database did not answer") from error

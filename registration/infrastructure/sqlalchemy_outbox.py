@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from registration.application import Outbox, PendingEvents
 from registration.domain import DomainEvent, event_from_dict
-from registration.infrastructure.database import OutboxRecord, as_utc
+from registration.infrastructure.database import OutboxRecord, as_utc, storage_errors
 
 
 class SqlAlchemyOutbox(Outbox):
@@ -36,22 +36,24 @@ class SqlAlchemyOutbox(Outbox):
         )
 
     def claim_pending(self, limit: int) -> list[DomainEvent]:
-        payloads = self._session.scalars(
-            select(OutboxRecord.payload)
-            .where(OutboxRecord.published_at.is_(None))
-            .order_by(OutboxRecord.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
+        with storage_errors():
+            payloads = self._session.scalars(
+                select(OutboxRecord.payload)
+                .where(OutboxRecord.published_at.is_(None))
+                .order_by(OutboxRecord.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            ).all()
         return [event_from_dict(json.loads(payload)) for payload in payloads]
 
     def mark_published(self, event_ids: Sequence[UUID], at: datetime) -> None:
-        self._session.execute(
-            update(OutboxRecord)
-            .where(OutboxRecord.event_id.in_(event_ids))
-            .values(published_at=at),
-            execution_options={"synchronize_session": False},
-        )
+        with storage_errors():
+            self._session.execute(
+                update(OutboxRecord)
+                .where(OutboxRecord.event_id.in_(event_ids))
+                .values(published_at=at),
+                execution_options={"synchronize_session": False},
+            )
 
     def delete_published_before(self, cutoff: datetime, limit: int) -> int:
         oldest = (
@@ -60,18 +62,20 @@ class SqlAlchemyOutbox(Outbox):
             .order_by(OutboxRecord.published_at)
             .limit(limit)
         )
-        result = self._session.execute(
-            delete(OutboxRecord).where(OutboxRecord.id.in_(oldest)),
-            execution_options={"synchronize_session": False},
-        )
+        with storage_errors():
+            result = self._session.execute(
+                delete(OutboxRecord).where(OutboxRecord.id.in_(oldest)),
+                execution_options={"synchronize_session": False},
+            )
         return int(result.rowcount)  # type: ignore[attr-defined]
 
     def pending(self) -> PendingEvents:
-        count, oldest = self._session.execute(
-            select(func.count(), func.min(OutboxRecord.created_at)).where(
-                OutboxRecord.published_at.is_(None)
-            )
-        ).one()
+        with storage_errors():
+            count, oldest = self._session.execute(
+                select(func.count(), func.min(OutboxRecord.created_at)).where(
+                    OutboxRecord.published_at.is_(None)
+                )
+            ).one()
         return PendingEvents(
             count=count, oldest_stored_at=None if oldest is None else as_utc(oldest)
         )

@@ -1,43 +1,12 @@
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from uuid import UUID
 
 from sqlalchemy import exc, select
 from sqlalchemy.orm import Session
 
-from registration.application import (
-    EntryConflict,
-    EntryRepository,
-    StorageUnavailable,
-    UnitOfWork,
-)
+from registration.application import EntryConflict, EntryRepository, UnitOfWork
 from registration.domain import EmailAddress, Entry
-from registration.infrastructure.database import EntryRecord, as_utc
+from registration.infrastructure.database import EntryRecord, as_utc, storage_errors
 from registration.infrastructure.sqlalchemy_outbox import SqlAlchemyOutbox
-
-logger = logging.getLogger(__name__)
-
-# What SQLAlchemy raises when the database is down, hung, or too busy: a
-# refused or lost connection, a timeout, a full pool, a locked SQLite file.
-# pg8000 lets a socket timeout while it opens a connection through unwrapped.
-STORAGE_ERRORS = (
-    exc.OperationalError,
-    exc.InterfaceError,
-    exc.TimeoutError,
-    OSError,
-)
-
-
-@contextmanager
-def storage_errors() -> Iterator[None]:
-    """Turns the database being out of reach into `StorageUnavailable`."""
-    try:
-        yield
-    except STORAGE_ERRORS as error:
-        cause = getattr(error, "orig", None) or error
-        logger.error("database unavailable: %s: %s", type(cause).__name__, cause)
-        raise StorageUnavailable("the database did not answer") from error
 
 
 class SqlAlchemyEntryRepository(EntryRepository):
