@@ -33,7 +33,7 @@ def main() -> None:
         EventClock(amqp) as clock,
         tempfile.TemporaryDirectory(prefix="registration_bench_") as folder,
     ):
-        for target in TARGETS:
+        for target in arguments.targets:
             print(f"== {target.title}", flush=True)
             target_points, outbox = _measure_target(
                 target, amqp, Path(folder), clock, arguments, stamp
@@ -47,7 +47,7 @@ def main() -> None:
     print(event_table(points))
     print(EVENT_LATENCY_MEANING)
     print()
-    for target in TARGETS:
+    for target in arguments.targets:
         print(f"outbox backlog at the end, {target.title}: {_outbox(outboxes, target)}")
 
     json_path = settings.RESULTS / f"bench-{stamp}.json"
@@ -134,7 +134,20 @@ def _arguments() -> argparse.Namespace:
         default=[1, 8, 32, 128],
         help="concurrencies, comma-separated (1,8,32,128)",
     )
+    parser.add_argument(
+        "--targets",
+        type=lambda text: [_target(label) for label in text.split(",")],
+        default=list(TARGETS),
+        help="which to run, comma-separated (bare,naive,sqlite,pg)",
+    )
     return parser.parse_args()
+
+
+def _target(label: str) -> Target:
+    for target in TARGETS:
+        if target.label == label:
+            return target
+    raise argparse.ArgumentTypeError(f"no target {label!r}")
 
 
 if __name__ == "__main__":

@@ -80,7 +80,7 @@ def plot(path: Path, points: Sequence[Point], title: str) -> None:
     figure, axes = plt.subplots(1, len(panels), figsize=(15, 4.5))
     targets = list(dict.fromkeys(p.target for p in points))
     for axis, (field, label) in zip(axes, panels, strict=True):
-        for target in targets:
+        for colour, target in enumerate(targets):
             series = [
                 (p.connections, getattr(p, field))
                 for p in points
@@ -89,7 +89,7 @@ def plot(path: Path, points: Sequence[Point], title: str) -> None:
             if series:
                 title_of = next(p.title for p in points if p.target == target)
                 xs, ys = zip(*series, strict=True)
-                axis.plot(xs, ys, marker="o", label=title_of)
+                axis.plot(xs, ys, marker="o", label=title_of, color=f"C{colour}")
         axis.set_xscale("log", base=2)
         axis.set_xticks(sorted({p.connections for p in points}))
         axis.get_xaxis().set_major_formatter(matplotlib.ticker.ScalarFormatter())
