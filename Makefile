@@ -9,8 +9,12 @@ INSTALLED := $(VENV)/.installed
 AMQP_URI ?= memory://localhost/
 SERVICES := registration.entrypoints.service welcome.entrypoints
 
+BENCH_INSTALLED := $(VENV)/.bench-installed
+# Run as root, or through sudo, to install Debian's wrk when it is missing.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
 .PHONY: run migrate test lint test-unit test-nameko test-broker test-e2e test-static \
-	clean replay-dead-letters
+	bench bench-soak bench-profile wrk clean replay-dead-letters
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +56,24 @@ test-e2e: $(INSTALLED)
 
 test-static: $(INSTALLED)
 	$(BIN)/pytest tests/static
+
+$(BENCH_INSTALLED): $(INSTALLED) pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	touch $@
+
+wrk:
+	@command -v wrk >/dev/null || \
+		{ $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk; }
+
+# Needs RabbitMQ with its management API and PostgreSQL, as `make test` does.
+bench: $(BENCH_INSTALLED) wrk
+	$(BIN)/python -m bench.compare $(BENCH_ARGS)
+
+bench-soak: $(BENCH_INSTALLED) wrk
+	$(BIN)/python -m bench.soak $(BENCH_ARGS)
+
+bench-profile: $(BENCH_INSTALLED) wrk
+	$(BIN)/python -m bench.profile $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -8,6 +8,7 @@ from kombu.connection import Connection
 from nameko.extensions import DependencyProvider
 from sqlalchemy import Engine, text
 
+from registration.infrastructure.configuration import check_configuration
 from registration.infrastructure.database import make_engine
 
 logger = logging.getLogger(__name__)
@@ -26,6 +27,7 @@ class Readiness(DependencyProvider):  # type: ignore[misc]
 
     def setup(self) -> None:
         config = self.container.config
+        check_configuration(config)
         self._engine: Engine = make_engine(
             config["DATABASE_URL"], pool_size=1, max_overflow=0
         )

@@ -6,8 +6,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from eventlet import wsgi
+from nameko.exceptions import ConfigurationError
 from nameko.web.handlers import HttpRequestHandler
-from nameko.web.server import HttpOnlyProtocol, WebServer, WsgiApp
+from nameko.web.server import HttpOnlyProtocol, WebServer, WsgiApp, parse_address
 from rfc9457 import Problem
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
@@ -22,6 +23,7 @@ from registration.entrypoints.request_body import (
     CONFLICTING_LENGTHS,
     read_body,
 )
+from registration.infrastructure.configuration import InvalidConfiguration
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +79,16 @@ class ProblemWsgiApp(WsgiApp):  # type: ignore[misc]
 
 class ProblemWebServer(WebServer):  # type: ignore[misc]
     """Nameko's web server with the app and protocol above."""
+
+    @property
+    def bind_addr(self) -> Any:
+        # Nameko's own ConfigurationError here would end `nameko run` with
+        # status 0; this one stops it with a failure, as the other checks do.
+        address = self.container.config.get("WEB_SERVER_ADDRESS", "0.0.0.0:8000")
+        try:
+            return parse_address(str(address or ""))
+        except ConfigurationError as error:
+            raise InvalidConfiguration(f"WEB_SERVER_ADDRESS: {error}") from None
 
     def get_wsgi_app(self) -> ProblemWsgiApp:
         return ProblemWsgiApp(self)

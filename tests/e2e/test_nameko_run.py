@@ -159,8 +159,24 @@ def test_events_pending_when_the_service_is_killed_are_published_after_restart(
     assert "outbox: 10 events pending" in restarted.log()
 
 
-def test_an_empty_broker_address_stops_the_start_with_a_clear_message() -> None:
-    env = {**os.environ, "AMQP_URI": "", "WEB_SERVER_ADDRESS": "127.0.0.1:0"}
+@pytest.mark.parametrize(
+    ("setting", "fault"),
+    [
+        ({"AMQP_URI": ""}, "AMQP_URI is empty"),
+        ({"DATABASE_URL": ""}, "DATABASE_URL is empty"),
+        ({"WEB_SERVER_ADDRESS": "localhost"}, "WEB_SERVER_ADDRESS: Misconfigured"),
+        ({"WEB_SERVER_ADDRESS": ""}, "WEB_SERVER_ADDRESS: Misconfigured"),
+    ],
+)
+def test_a_faulty_setting_stops_the_start_with_a_failure_that_names_it(
+    setting: dict[str, str], fault: str
+) -> None:
+    env = {
+        **os.environ,
+        "AMQP_URI": "memory://localhost/",
+        "WEB_SERVER_ADDRESS": "127.0.0.1:0",
+        **setting,
+    }
 
     run = subprocess.run(
         [NAMEKO, "run", "--config", "config.yaml", *SERVICES],
@@ -171,4 +187,4 @@ def test_an_empty_broker_address_stops_the_start_with_a_clear_message() -> None:
     )
 
     assert run.returncode != 0
-    assert "AMQP_URI is empty" in run.stderr.decode()
+    assert fault in run.stderr.decode().splitlines()[-1]

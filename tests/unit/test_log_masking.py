@@ -1,4 +1,5 @@
 import logging
+import sys
 
 import pytest
 
@@ -19,6 +20,11 @@ from registration.infrastructure.log_masking import (
         ("already a***@example.com", "already a***@example.com"),
         ("amqp://guest:**@localhost:5672/", "amqp://guest:**@localhost:5672/"),
         ("no address @ all", "no address @ all"),
+        ("GET /entries/ann%40example.com", "GET /entries/a***%40example.com"),
+        (
+            "database postgresql+pg8000://postgres@127.0.0.1:5432/test",
+            "database postgresql+pg8000://p***@127.0.0.1:5432/test",
+        ),
     ],
 )
 def test_the_local_part_of_every_address_is_hidden(text: str, masked: str) -> None:
@@ -39,3 +45,18 @@ def test_the_filter_masks_a_record_formatted_with_arguments() -> None:
     assert MaskEmailAddresses().filter(record)
 
     assert record.getMessage() == "bad request 'a***@example.com'"
+
+
+def test_the_filter_masks_the_traceback_of_a_record() -> None:
+    try:
+        raise ValueError("Key (email)=(rpcdup@example.com) already exists.")
+    except ValueError:
+        record = logging.LogRecord(
+            "any", logging.WARNING, __file__, 1, "failed", (), sys.exc_info()
+        )
+
+    MaskEmailAddresses().filter(record)
+    formatted = logging.Formatter().format(record)
+
+    assert "rpcdup@" not in formatted
+    assert "(email)=(r***@example.com)" in formatted

@@ -1,6 +1,6 @@
 import pytest
 
-from registration.entrypoints.startup import configuration_faults
+from registration.infrastructure.configuration import configuration_faults
 
 GOOD = {
     "AMQP_URI": "amqp://guest:guest@localhost:5672/",
@@ -37,3 +37,11 @@ def test_a_faulty_configuration_is_named(change: dict[str, object], fault: str) 
 
     assert len(faults) == 1
     assert fault in faults[0]
+
+
+def test_an_empty_bind_address_is_named() -> None:
+    faults = configuration_faults({**GOOD, "WEB_SERVER_ADDRESS": ""})
+
+    assert faults == [
+        "WEB_SERVER_ADDRESS: Misconfigured bind address ``. Should be `[address:]port`"
+    ]

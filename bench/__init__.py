@@ -1,0 +1,1 @@
+"""`make bench`: the registration service under load, beside what bounds it."""

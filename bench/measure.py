@@ -1,0 +1,118 @@
+"""One target under load at each concurrency: what a point of the bench holds."""
+
+import statistics
+import time
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from bench.broker import EventClock
+from bench.load import LoadResult, run_wrk
+from bench.targets import ServiceProcess, Target
+
+WARM_UP_SECONDS = 2.0
+WARM_UP_CONNECTIONS = 8
+
+EVENT_LATENCY_MEANING = (
+    "event latency: the consumer's clock at receipt minus, 'from request', "
+    "the time wrk built the request (written into the address), and, "
+    "'from made', the event's payload timestamp (set in the handler once a "
+    "worker has it, after the body is parsed, before storage and publish); "
+    "one kombu consumer on the same host, no-ack, so both include broker "
+    "routing and delivery"
+)
+
+
+@dataclass(frozen=True)
+class Point:
+    """What one target did at one concurrency."""
+
+    target: str
+    title: str
+    connections: int
+    seconds: float
+    requests_per_second: float
+    succeeded: int
+    non_2xx: int
+    statuses: dict[str, int]
+    socket_errors: int
+    latency_p50_ms: float
+    latency_p95_ms: float
+    latency_p99_ms: float
+    latency_max_ms: float
+    service_cpu_percent: float
+    wrk_cpu_percent: float
+    events_received: int | None
+    event_from_request_p50_ms: float | None
+    event_from_request_p99_ms: float | None
+    event_from_made_p50_ms: float | None
+    event_from_made_p99_ms: float | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def warm_up(service: ServiceProcess, target: Target) -> None:
+    """Fill pools and caches before anything is counted."""
+    run_wrk(service.url, WARM_UP_CONNECTIONS, WARM_UP_SECONDS, f"{target.label}-w")
+
+
+def measure(
+    service: ServiceProcess,
+    target: Target,
+    connections: int,
+    seconds: float,
+    clock: EventClock | None,
+) -> Point:
+    """Load `service` from `connections` clients for `seconds`, then gather events."""
+    label = f"{target.label}-c{connections}"
+    cpu_before = service.cpu_seconds()
+    load = run_wrk(service.url, connections, seconds, label)
+    service_cpu = service.cpu_seconds() - cpu_before
+
+    events: int | None = None
+    from_request: list[float] = []
+    from_made: list[float] = []
+    if clock is not None and target.publishes:
+        events = clock.wait_for(label, load.succeeded)
+        from_request, from_made = clock.latencies(label)
+
+    return Point(
+        target=target.label,
+        title=target.title,
+        connections=connections,
+        seconds=load.seconds,
+        requests_per_second=load.requests_per_second,
+        succeeded=load.succeeded,
+        non_2xx=load.non_2xx,
+        statuses=load.statuses,
+        socket_errors=load.socket_errors,
+        latency_p50_ms=load.latency_p50_ms,
+        latency_p95_ms=load.latency_p95_ms,
+        latency_p99_ms=load.latency_p99_ms,
+        latency_max_ms=load.latency_max_ms,
+        service_cpu_percent=_percent(service_cpu, load),
+        wrk_cpu_percent=_percent(load.wrk_cpu_seconds, load),
+        events_received=events,
+        event_from_request_p50_ms=_percentile_ms(from_request, 50),
+        event_from_request_p99_ms=_percentile_ms(from_request, 99),
+        event_from_made_p50_ms=_percentile_ms(from_made, 50),
+        event_from_made_p99_ms=_percentile_ms(from_made, 99),
+    )
+
+
+def _percent(cpu_seconds: float, load: LoadResult) -> float:
+    return 100 * cpu_seconds / load.seconds if load.seconds else 0.0
+
+
+def _percentile_ms(seconds: list[float], percentile: int) -> float | None:
+    if not seconds:
+        return None
+    if len(seconds) == 1:
+        return seconds[0] * 1000
+    cuts = statistics.quantiles(seconds, n=100, method="inclusive")
+    return cuts[percentile - 1] * 1000
+
+
+def settle(seconds: float = 1.0) -> None:
+    """A pause between points, so one point's tail does not load the next."""
+    time.sleep(seconds)

@@ -1,0 +1,104 @@
+"""The bench's table, its raw figures as JSON, and a plot."""
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bench.measure import Point
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
+
+
+def _ratio(value: float, base: Point | None) -> str:
+    if base is None or not base.requests_per_second:
+        return "-"
+    return f"{value / base.requests_per_second:.2f}"
+
+
+def http_table(points: Sequence[Point]) -> str:
+    """Throughput and latency of each target at each concurrency, with ratios."""
+    by_key = {(p.target, p.connections): p for p in points}
+    header = (
+        f"{'target':<28} {'clients':>7} {'req/s':>8} {'/bare':>6} {'/naive':>6} "
+        f"{'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'non-2xx':>7} {'sockerr':>7} "
+        f"{'svc cpu%':>8} {'wrk cpu%':>8}"
+    )
+    lines = [header, "-" * len(header)]
+    for p in points:
+        bare = by_key.get(("bare", p.connections))
+        naive = by_key.get(("naive", p.connections))
+        lines.append(
+            f"{p.title:<28} {p.connections:>7} {p.requests_per_second:>8.0f} "
+            f"{_ratio(p.requests_per_second, bare):>6} "
+            f"{_ratio(p.requests_per_second, naive):>6} "
+            f"{p.latency_p50_ms:>8.1f} {p.latency_p95_ms:>8.1f} "
+            f"{p.latency_p99_ms:>8.1f} {p.non_2xx:>7} {p.socket_errors:>7} "
+            f"{p.service_cpu_percent:>8.0f} {p.wrk_cpu_percent:>8.0f}"
+        )
+    return "\n".join(lines)
+
+
+def event_table(points: Sequence[Point]) -> str:
+    """How long events took to reach the consumer, and how many came."""
+    header = (
+        f"{'target':<28} {'clients':>7} {'2xx':>7} {'events':>7} "
+        f"{'from request p50':>16} {'p99':>8} {'from made p50':>13} {'p99':>8}"
+    )
+    lines = [header, "-" * len(header)]
+    for p in points:
+        if p.events_received is None:
+            continue
+        lines.append(
+            f"{p.title:<28} {p.connections:>7} {p.succeeded:>7} "
+            f"{p.events_received:>7} {_ms(p.event_from_request_p50_ms):>16} "
+            f"{_ms(p.event_from_request_p99_ms):>8} "
+            f"{_ms(p.event_from_made_p50_ms):>13} {_ms(p.event_from_made_p99_ms):>8}"
+        )
+    return "\n".join(lines)
+
+
+def write_json(path: Path, document: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, indent=2) + "\n")
+
+
+def plot(path: Path, points: Sequence[Point], title: str) -> None:
+    """Requests/s, p99 latency and event latency against clients, one line each."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    panels: list[tuple[str, str]] = [
+        ("requests_per_second", "requests/s (2xx)"),
+        ("latency_p99_ms", "HTTP latency p99 (ms)"),
+        ("event_from_request_p50_ms", "event latency from request, p50 (ms)"),
+    ]
+    figure, axes = plt.subplots(1, len(panels), figsize=(15, 4.5))
+    targets = list(dict.fromkeys(p.target for p in points))
+    for axis, (field, label) in zip(axes, panels, strict=True):
+        for colour, target in enumerate(targets):
+            series = [
+                (p.connections, getattr(p, field))
+                for p in points
+                if p.target == target and getattr(p, field) is not None
+            ]
+            if series:
+                title_of = next(p.title for p in points if p.target == target)
+                xs, ys = zip(*series, strict=True)
+                axis.plot(xs, ys, marker="o", label=title_of, color=f"C{colour}")
+        axis.set_xscale("log", base=2)
+        axis.set_xticks(sorted({p.connections for p in points}))
+        axis.get_xaxis().set_major_formatter(matplotlib.ticker.ScalarFormatter())
+        axis.set_xlabel("concurrent clients")
+        axis.set_ylabel(label)
+        axis.grid(True, alpha=0.3)
+    axes[0].legend(fontsize="small")
+    figure.suptitle(title)
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=110)
+    plt.close(figure)

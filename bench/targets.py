@@ -1,0 +1,188 @@
+"""The services `make bench` runs, each as its own `nameko run` process."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from uuid import uuid4
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass(frozen=True)
+class Target:
+    """A service to measure: what `nameko run` starts, and on what storage."""
+
+    label: str
+    title: str
+    services: tuple[str, ...]
+    storage: str | None = None
+    publishes: bool = True
+
+
+BARE = Target("bare", "bare @http, 201", ("bench.services:BareService",), None, False)
+NAIVE = Target("naive", "naive: parse + dispatch", ("bench.services:NaiveService",))
+SQLITE = Target(
+    "sqlite", "POST /register, SQLite", ("registration.entrypoints.service",), "sqlite"
+)
+POSTGRES = Target(
+    "pg",
+    "POST /register, PostgreSQL",
+    ("registration.entrypoints.service",),
+    "postgresql",
+)
+TARGETS = (BARE, NAIVE, SQLITE, POSTGRES)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class ServiceProcess:
+    """`nameko run --config config.yaml` in a subprocess, logging to a file."""
+
+    def __init__(self, target: Target, env: dict[str, str], log_path: Path) -> None:
+        self.port = free_port()
+        self.log_path = log_path
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        with log_path.open("wb") as log:
+            self.process = subprocess.Popen(
+                [
+                    str(BIN / "nameko"),
+                    "run",
+                    "--config",
+                    "config.yaml",
+                    *target.services,
+                ],
+                cwd=ROOT,
+                env={**env, "WEB_SERVER_ADDRESS": f"127.0.0.1:{self.port}"},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        self._wait_until_listening()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def cpu_seconds(self) -> float:
+        """User and system time the process has used so far."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+    def rss_kib(self) -> int:
+        """Resident memory, VmRSS of /proc/<pid>/status, in KiB."""
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+        raise RuntimeError(f"no VmRSS for process {self.pid}")
+
+    def outbox(self) -> dict[str, float] | None:
+        """`GET /outbox` as JSON, or None where the service has no such route."""
+        try:
+            with urllib.request.urlopen(f"{self.url}/outbox", timeout=10) as answer:  # noqa: S310
+                outbox: dict[str, float] = json.load(answer)
+                return outbox
+        except urllib.error.HTTPError as error:
+            if error.code in {404, 405}:
+                return None
+            raise
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def _wait_until_listening(self, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"nameko run exited:\n{self.log()}")
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"nameko run did not listen within {timeout} s")
+
+
+@contextmanager
+def running(
+    target: Target, amqp_uri: str, database_url: str | None, log_path: Path
+) -> Iterator[ServiceProcess]:
+    """`target` running on the broker and database given, stopped afterwards."""
+    env = {**os.environ, "AMQP_URI": amqp_uri, "LOG_LEVEL": "INFO"}
+    if database_url is not None:
+        env["DATABASE_URL"] = database_url
+        migrate(env)
+    service = ServiceProcess(target, env, log_path)
+    try:
+        yield service
+    finally:
+        service.stop()
+
+
+def migrate(env: dict[str, str]) -> None:
+    """`alembic upgrade head`, as `make migrate` runs it, on env's DATABASE_URL."""
+    subprocess.run(
+        [str(BIN / "alembic"), "upgrade", "head"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+
+
+@contextmanager
+def throwaway_database(storage: str, folder: Path, postgres_url: str) -> Iterator[str]:
+    """The URL of a new, empty database of kind `storage`, removed afterwards."""
+    if storage == "sqlite":
+        path = folder / f"registration_bench_{uuid4().hex[:8]}.db"
+        try:
+            yield f"sqlite:///{path}"
+        finally:
+            for leftover in folder.glob(f"{path.name}*"):
+                leftover.unlink()
+        return
+
+    name = f"registration_bench_{uuid4().hex[:8]}"
+    server = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield (
+            make_url(postgres_url)
+            .set(database=name)
+            .render_as_string(hide_password=False)
+        )
+    finally:
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
