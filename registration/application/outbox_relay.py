@@ -92,7 +92,7 @@ class OutboxRelay:
             try:
                 self._event_publisher.publish([event])
             except EventPublishingFailed:
-                logger.warning(
+                logger.debug(
                     "outbox: the broker took %d of %d events; the rest wait",
                     len(published),
                     len(events),

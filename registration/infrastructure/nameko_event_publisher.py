@@ -1,4 +1,5 @@
 import logging
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -61,13 +62,57 @@ class NamekoEventPublisher(EventPublisher):
             try:
                 self._dispatch(event.name, event.as_dict())
             except BROKER_ERRORS as error:
-                logger.error(
-                    "could not publish %s %s: %s: %s",
-                    event.name,
-                    event.event_id,
-                    type(error).__name__,
-                    error,
-                )
+                _outage.failed(event, error)
                 raise EventPublishingFailed(
                     f"the broker did not accept {event.name} {event.event_id}"
                 ) from error
+            _outage.ended()
+
+
+class _OutageLog:
+    """Logs a broker outage as it is lived, not once per failed publish.
+
+    The first failure is logged with its cause, then one line a minute
+    while failures go on, and one when a publish goes through again. It
+    belongs to the process, as its connection pool to the broker does.
+    """
+
+    def __init__(self, every_seconds: float = 60.0) -> None:
+        self._every = every_seconds
+        self._began: float | None = None
+        self._logged = 0.0
+        self._failures = 0
+
+    def failed(self, event: DomainEvent, error: Exception) -> None:
+        now = time.monotonic()
+        self._failures += 1
+        if self._began is None:
+            self._began = self._logged = now
+            logger.error(
+                "could not publish %s %s: %s: %s",
+                event.name,
+                event.event_id,
+                type(error).__name__,
+                error,
+            )
+        elif now - self._logged >= self._every:
+            self._logged = now
+            logger.error(
+                "still cannot publish: %d failures in %.0f s, the last %s: %s",
+                self._failures,
+                now - self._began,
+                type(error).__name__,
+                error,
+            )
+
+    def ended(self) -> None:
+        if self._began is not None:
+            logger.info(
+                "publishing again, after %.0f s and %d failed publishes",
+                time.monotonic() - self._began,
+                self._failures,
+            )
+            self._began, self._failures = None, 0
+
+
+_outage = _OutageLog()

@@ -1,0 +1,60 @@
+import logging
+from typing import Any
+
+import pytest
+from kombu.exceptions import OperationalError
+
+from registration.application import EventPublishingFailed
+from registration.domain import EmailAddress, Entry
+from registration.infrastructure import nameko_event_publisher
+from registration.infrastructure.nameko_event_publisher import NamekoEventPublisher
+
+
+class FlakyBroker:
+    """A dispatch that refuses the first `refusals` messages, then takes them."""
+
+    def __init__(self, refusals: int) -> None:
+        self.refusals = refusals
+        self.taken: list[tuple[str, dict[str, Any]]] = []
+
+    def __call__(self, name: str, payload: dict[str, Any]) -> None:
+        if self.refusals:
+            self.refusals -= 1
+            raise OperationalError("[Errno 111] ECONNREFUSED")
+        self.taken.append((name, payload))
+
+
+@pytest.fixture(autouse=True)
+def fresh_outage_log(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        nameko_event_publisher, "_outage", nameko_event_publisher._OutageLog()
+    )
+
+
+def test_each_event_is_dispatched_under_its_name_with_its_payload() -> None:
+    broker = FlakyBroker(refusals=0)
+    [event] = Entry.register(EmailAddress("ann@example.com")).events
+
+    NamekoEventPublisher(broker).publish([event])
+
+    assert broker.taken == [("RegisteredEntryEvent", event.as_dict())]
+
+
+def test_an_outage_is_logged_once_with_its_cause_and_once_when_it_ends(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    broker = FlakyBroker(refusals=50)
+    publisher = NamekoEventPublisher(broker)
+    [event] = Entry.register(EmailAddress("ann@example.com")).events
+
+    for _ in range(50):
+        with pytest.raises(EventPublishingFailed):
+            publisher.publish([event])
+    publisher.publish([event])
+
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1
+    assert "ECONNREFUSED" in errors[0].getMessage()
+    assert "publishing again" in caplog.records[-1].getMessage()
+    assert "50 failed publishes" in caplog.records[-1].getMessage()
