@@ -29,7 +29,10 @@ class Readiness(DependencyProvider):  # type: ignore[misc]
         config = self.container.config
         check_configuration(config)
         self._engine: Engine = make_engine(
-            config["DATABASE_URL"], pool_size=1, max_overflow=0
+            config["DATABASE_URL"],
+            timeout=CHECK_TIMEOUT_SECONDS,
+            pool_size=1,
+            max_overflow=0,
         )
         self._amqp_uri = str(config["AMQP_URI"])
 

@@ -74,11 +74,15 @@ class OutboxRecord(Base):
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(
+    url: str, timeout: float = DATABASE_TIMEOUT_SECONDS, **kwargs: Any
+) -> Engine:
     """An engine for `url`, with drivers that cooperate with eventlet.
 
     PostgreSQL goes through pg8000, pure Python over sockets eventlet has
-    patched. SQLite runs in the process: a file database gets WAL, so
+    patched; `timeout` bounds its connecting, each answer, and the wait for
+    a pooled connection, and pooled connections are tested before use.
+    SQLite runs in the process: a file database gets WAL, so
     readers do not wait for a writer, and a busy timeout, so a writer waits
     for another instead of failing at once. Its folder is made if missing.
     """
@@ -87,8 +91,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return create_engine(
             url,
             pool_pre_ping=True,
-            pool_timeout=DATABASE_TIMEOUT_SECONDS,
-            connect_args={"timeout": DATABASE_TIMEOUT_SECONDS},
+            pool_timeout=timeout,
+            connect_args={"timeout": timeout},
             **kwargs,
         )
 
