@@ -16,8 +16,15 @@ from typing import Any
 from bench import settings
 from bench.broker import EventClock, throwaway_vhost
 from bench.load import wrk_threads
-from bench.measure import EVENT_LATENCY_MEANING, Point, measure, settle, warm_up
-from bench.report import event_table, http_table, plot, write_json
+from bench.measure import (
+    EVENT_LATENCY_MEANING,
+    OUTBOX_MEANING,
+    Point,
+    measure,
+    settle,
+    warm_up,
+)
+from bench.report import event_table, http_table, outbox_table, plot, write_json
 from bench.targets import TARGETS, Target, running, throwaway_database
 
 
@@ -46,6 +53,9 @@ def main() -> None:
     print()
     print(event_table(points))
     print(EVENT_LATENCY_MEANING)
+    print()
+    print(outbox_table(points))
+    print(OUTBOX_MEANING)
     print()
     for target in arguments.targets:
         print(f"outbox backlog at the end, {target.title}: {_outbox(outboxes, target)}")
@@ -88,7 +98,8 @@ def _measure_target(
                 print(
                     f"   {connections:>3} clients: "
                     f"{point.requests_per_second:7.0f} req/s, "
-                    f"p99 {point.latency_p99_ms:.1f} ms, non-2xx {point.non_2xx}",
+                    f"p99 {point.latency_p99_ms:.1f} ms, non-2xx {point.non_2xx}"
+                    + _drain(point),
                     flush=True,
                 )
                 points.append(point)
@@ -100,6 +111,17 @@ def _database(target: Target, folder: Path) -> AbstractContextManager[str | None
     if target.storage is None:
         return nullcontext()
     return throwaway_database(target.storage, folder, settings.POSTGRES_URL)
+
+
+def _drain(point: Point) -> str:
+    if point.outbox_pending_at_stop is None:
+        return ""
+    drained = (
+        "not drained"
+        if point.outbox_drained_seconds is None
+        else f"drained in {point.outbox_drained_seconds:.2f} s"
+    )
+    return f", outbox {point.outbox_pending_at_stop} pending at stop, {drained}"
 
 
 def _outbox(outboxes: dict[str, Any], target: Target) -> str:

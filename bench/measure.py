@@ -11,6 +11,8 @@ from bench.targets import ServiceProcess, Target
 
 WARM_UP_SECONDS = 2.0
 WARM_UP_CONNECTIONS = 8
+OUTBOX_DRAIN_TIMEOUT = 10.0
+OUTBOX_POLL_SECONDS = 0.05
 
 EVENT_LATENCY_MEANING = (
     "event latency: the consumer's clock at receipt minus, 'from request', "
@@ -19,6 +21,13 @@ EVENT_LATENCY_MEANING = (
     "worker has it, after the body is parsed, before storage and publish); "
     "one kombu consumer on the same host, no-ack, so both include broker "
     "routing and delivery"
+)
+
+OUTBOX_MEANING = (
+    "outbox: GET /outbox as soon as wrk stops ('pending at stop'), then every "
+    f"{OUTBOX_POLL_SECONDS * 1000:.0f} ms until it reports none ('drained in s', "
+    f"counted from wrk stopping; 'not yet' after {OUTBOX_DRAIN_TIMEOUT:.0f} s); "
+    "targets without GET /outbox are left out"
 )
 
 
@@ -46,6 +55,8 @@ class Point:
     event_from_request_p99_ms: float | None
     event_from_made_p50_ms: float | None
     event_from_made_p99_ms: float | None
+    outbox_pending_at_stop: int | None = None
+    outbox_drained_seconds: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -68,6 +79,7 @@ def measure(
     cpu_before = service.cpu_seconds()
     load = run_wrk(service.url, connections, seconds, label)
     service_cpu = service.cpu_seconds() - cpu_before
+    pending_at_stop, drained_seconds = outbox_drain(service)
 
     events: int | None = None
     from_request: list[float] = []
@@ -97,7 +109,33 @@ def measure(
         event_from_request_p99_ms=_percentile_ms(from_request, 99),
         event_from_made_p50_ms=_percentile_ms(from_made, 50),
         event_from_made_p99_ms=_percentile_ms(from_made, 99),
+        outbox_pending_at_stop=pending_at_stop,
+        outbox_drained_seconds=drained_seconds,
     )
+
+
+def outbox_drain(
+    service: ServiceProcess, timeout: float = OUTBOX_DRAIN_TIMEOUT
+) -> tuple[int | None, float | None]:
+    """The outbox backlog as wrk stops, and seconds until `GET /outbox` shows none.
+
+    (None, None) where the service has no outbox; a drain time of None where
+    the backlog was still there after `timeout` seconds.
+    """
+    started = time.monotonic()
+    first = service.outbox()
+    if first is None:
+        return None, None
+    pending_at_stop = int(first["pending"])
+    pending = pending_at_stop
+    while pending:
+        elapsed = time.monotonic() - started
+        if elapsed > timeout:
+            return pending_at_stop, None
+        time.sleep(OUTBOX_POLL_SECONDS)
+        status = service.outbox()
+        pending = 0 if status is None else int(status["pending"])
+    return pending_at_stop, time.monotonic() - started
 
 
 def _percent(cpu_seconds: float, load: LoadResult) -> float:

@@ -60,6 +60,27 @@ def event_table(points: Sequence[Point]) -> str:
     return "\n".join(lines)
 
 
+def outbox_table(points: Sequence[Point]) -> str:
+    """The outbox backlog as the load stopped, and how long it took to empty."""
+    header = (
+        f"{'target':<28} {'clients':>7} {'pending at stop':>15} {'drained in s':>12}"
+    )
+    lines = [header, "-" * len(header)]
+    for p in points:
+        if p.outbox_pending_at_stop is None:
+            continue
+        drained = (
+            "not yet"
+            if p.outbox_drained_seconds is None
+            else f"{p.outbox_drained_seconds:.2f}"
+        )
+        lines.append(
+            f"{p.title:<28} {p.connections:>7} {p.outbox_pending_at_stop:>15} "
+            f"{drained:>12}"
+        )
+    return "\n".join(lines)
+
+
 def write_json(path: Path, document: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(document, indent=2) + "\n")
