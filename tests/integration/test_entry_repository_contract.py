@@ -1,46 +1,16 @@
 """What every adapter of the entry repository and unit of work must do."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC
-from pathlib import Path
 
 import pytest
-from sqlalchemy.orm import Session, sessionmaker
 
 from registration.application import EntryConflict, UnitOfWork
 from registration.domain import EmailAddress, Entry
-from registration.infrastructure.database import make_engine
-from registration.infrastructure.sqlalchemy_unit_of_work import SqlAlchemyUnitOfWork
-from tests.fakes import InMemoryUnitsOfWork
-from tests.support.databases import migrate, throwaway_database
 
 UnitsOfWork = Callable[[], UnitOfWork]
 
 ANN = EmailAddress("ann@example.com")
-
-
-@pytest.fixture(params=["in-memory", "sqlite", "postgresql"])
-def units_of_work(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> Iterator[UnitsOfWork]:
-    if request.param == "in-memory":
-        yield InMemoryUnitsOfWork()
-        return
-
-    with throwaway_database(request.param, tmp_path) as url:
-        migrate(url)
-        engine = make_engine(url)
-        make_session = sessionmaker(engine, expire_on_commit=False)
-        sessions: list[Session] = []
-
-        def unit_of_work() -> UnitOfWork:
-            sessions.append(make_session())
-            return SqlAlchemyUnitOfWork(sessions[-1])
-
-        yield unit_of_work
-        for session in sessions:
-            session.close()
-        engine.dispose()
 
 
 def store(units_of_work: UnitsOfWork, entry: Entry) -> None:
