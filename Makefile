@@ -13,7 +13,7 @@ BENCH_INSTALLED := $(VENV)/.bench-installed
 # Run as root, or through sudo, to install Debian's wrk when it is missing.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run migrate test lint test-unit test-nameko test-broker test-e2e test-static \
+.PHONY: run migrate test lint test-unit test-nameko test-integration test-broker test-e2e test-static \
 	bench bench-soak bench-profile wrk clean replay-dead-letters
 
 $(INSTALLED): pyproject.toml
@@ -47,6 +47,9 @@ test-unit: $(INSTALLED)
 
 test-nameko: $(INSTALLED)
 	$(BIN)/pytest tests/nameko
+
+test-integration: $(INSTALLED)
+	$(BIN)/pytest tests/integration
 
 test-broker: $(INSTALLED)
 	$(BIN)/pytest tests/broker
