@@ -38,15 +38,9 @@ class RelayWakeUp(SharedExtension):  # type: ignore[misc]
             self._kicked.reset()
 
 
-class OutboxRelayTimer(Timer):  # type: ignore[misc]
-    """Nameko's timer entrypoint, which also fires as soon as it is woken.
-
-    It fires once at start, then every `OUTBOX_RELAY_INTERVAL` seconds
-    (from the config) after the previous worker ends, or earlier when a
-    `RelaySoon` kicks it. Like Nameko's timer it runs one worker at a time.
-    """
-
-    wake_up = RelayWakeUp()
+class OutboxTimer(Timer):  # type: ignore[misc]
+    """Nameko's timer entrypoint, firing at start and then every
+    `OUTBOX_RELAY_INTERVAL` seconds (from the config)."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(interval=DEFAULT_RELAY_INTERVAL_SECONDS, eager=True, **kwargs)
@@ -57,6 +51,20 @@ class OutboxRelayTimer(Timer):  # type: ignore[misc]
                 "OUTBOX_RELAY_INTERVAL", DEFAULT_RELAY_INTERVAL_SECONDS
             )
         )
+
+
+outbox_timer = OutboxTimer.decorator
+
+
+class OutboxRelayTimer(OutboxTimer):
+    """An `OutboxTimer` that also fires as soon as it is woken.
+
+    It fires after the previous worker ends, once the interval has passed
+    or as soon as a `RelaySoon` kicks it. Like Nameko's timer it runs one
+    worker at a time.
+    """
+
+    wake_up = RelayWakeUp()
 
     def stop(self) -> None:
         self.should_stop.send(True)

@@ -24,6 +24,7 @@ from registration.entrypoints.outbox_relay import (
     OutboxReport,
     RelaySoon,
     outbox_relay_timer,
+    outbox_timer,
 )
 from registration.entrypoints.problems import EXPECTED_ERRORS
 from registration.entrypoints.request_body import read_json_object, require_string
@@ -138,7 +139,21 @@ class RegistrationNamekoService:
 
     @outbox_relay_timer()
     def relay_outbox(self) -> None:
-        """Report the outbox, publish a batch of it, forget old published events."""
+        """Publish a batch of the outbox, and wake again at once if it was full."""
+        try:
+            if self.outbox_relay.relay(RELAY_BATCH_SIZE) == RELAY_BATCH_SIZE:
+                self.relay_soon()
+        except StorageUnavailable:
+            # Logged where it was met; the next tick tries again.
+            return
+
+    @outbox_timer()
+    def watch_outbox(self) -> None:
+        """Report the outbox and forget old published events, once an interval.
+
+        Kept off the relay's runs, which a busy service makes one per
+        request or so: these read more of the table than a batch does.
+        """
         relay = self.outbox_relay
         retention = timedelta(
             hours=float(
@@ -148,11 +163,8 @@ class RegistrationNamekoService:
 
         try:
             self.outbox_report(relay.status())
-            if relay.relay(RELAY_BATCH_SIZE) == RELAY_BATCH_SIZE:
-                self.relay_soon()
             relay.prune(retention, PRUNE_BATCH_SIZE)
         except StorageUnavailable:
-            # Logged where it was met; the next tick tries again.
             return
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
