@@ -24,7 +24,15 @@ from bench.measure import (
     settle,
     warm_up,
 )
-from bench.report import event_table, http_table, outbox_table, plot, write_json
+from bench.report import (
+    CPU_MEANING,
+    cpu_table,
+    event_table,
+    http_table,
+    outbox_table,
+    plot,
+    write_json,
+)
 from bench.targets import TARGETS, Target, running, throwaway_database
 
 
@@ -53,6 +61,9 @@ def main() -> None:
     print()
     print(event_table(points))
     print(EVENT_LATENCY_MEANING)
+    print()
+    print(cpu_table(points))
+    print(CPU_MEANING)
     print()
     print(outbox_table(points))
     print(OUTBOX_MEANING)

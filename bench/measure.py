@@ -7,7 +7,13 @@ from typing import Any
 
 from bench.broker import EventClock
 from bench.load import LoadResult, run_wrk
-from bench.targets import ServiceProcess, Target
+from bench.targets import (
+    POSTGRES_PROCESS,
+    RABBITMQ_PROCESS,
+    ServiceProcess,
+    Target,
+    cpu_seconds_of,
+)
 
 WARM_UP_SECONDS = 2.0
 WARM_UP_CONNECTIONS = 8
@@ -57,6 +63,9 @@ class Point:
     event_from_made_p99_ms: float | None
     outbox_pending_at_stop: int | None = None
     outbox_drained_seconds: float | None = None
+    service_cpu_ms_per_request: float | None = None
+    postgres_cpu_ms_per_request: float | None = None
+    rabbitmq_cpu_ms_per_request: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -76,9 +85,12 @@ def measure(
 ) -> Point:
     """Load `service` from `connections` clients for `seconds`, then gather events."""
     label = f"{target.label}-c{connections}"
-    cpu_before = service.cpu_seconds()
+    cpu_before = _cpu_readings(service)
     load = run_wrk(service.url, connections, seconds, label)
-    service_cpu = service.cpu_seconds() - cpu_before
+    service_cpu, postgres_cpu, rabbitmq_cpu = (
+        after - before
+        for after, before in zip(_cpu_readings(service), cpu_before, strict=True)
+    )
     pending_at_stop, drained_seconds = outbox_drain(service)
 
     events: int | None = None
@@ -111,7 +123,24 @@ def measure(
         event_from_made_p99_ms=_percentile_ms(from_made, 99),
         outbox_pending_at_stop=pending_at_stop,
         outbox_drained_seconds=drained_seconds,
+        service_cpu_ms_per_request=_per_request_ms(service_cpu, load),
+        postgres_cpu_ms_per_request=_per_request_ms(postgres_cpu, load),
+        rabbitmq_cpu_ms_per_request=_per_request_ms(rabbitmq_cpu, load),
     )
+
+
+def _cpu_readings(service: ServiceProcess) -> tuple[float, float, float]:
+    return (
+        service.cpu_seconds(),
+        cpu_seconds_of(POSTGRES_PROCESS),
+        cpu_seconds_of(RABBITMQ_PROCESS),
+    )
+
+
+def _per_request_ms(cpu_seconds: float, load: LoadResult) -> float | None:
+    if not load.succeeded:
+        return None
+    return max(1000 * cpu_seconds / load.succeeded, 0.0)
 
 
 def outbox_drain(

@@ -60,6 +60,7 @@ def main() -> None:
                 "--format=raw",
                 f"--output={stacks_path}",
                 f"--pid={service.pid}",
+                *(["--gil"] if arguments.gil else []),
             ],
             check=True,
             timeout=arguments.seconds + 30,
@@ -98,6 +99,12 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument(
+        "--gil",
+        action="store_true",
+        help="sample only while the process holds the GIL: its own CPU work, "
+        "not its waits in system calls nor the time another process had the core",
+    )
     return parser.parse_args()
 
 

@@ -12,6 +12,10 @@ def _ms(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}"
 
 
+def _ms2(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
 def _ratio(value: float, base: Point | None) -> str:
     if base is None or not base.requests_per_second:
         return "-"
@@ -58,6 +62,41 @@ def event_table(points: Sequence[Point]) -> str:
             f"{_ms(p.event_from_made_p50_ms):>13} {_ms(p.event_from_made_p99_ms):>8}"
         )
     return "\n".join(lines)
+
+
+def cpu_table(points: Sequence[Point]) -> str:
+    """CPU time per answered request: the service's, PostgreSQL's, RabbitMQ's."""
+    header = (
+        f"{'target':<28} {'clients':>7} {'service ms':>10} {'postgres ms':>11} "
+        f"{'rabbitmq ms':>11} {'sum ms':>8} {'service alone/s':>15}"
+    )
+    lines = [header, "-" * len(header)]
+    for p in points:
+        parts = (
+            p.service_cpu_ms_per_request,
+            p.postgres_cpu_ms_per_request,
+            p.rabbitmq_cpu_ms_per_request,
+        )
+        total = sum(part or 0.0 for part in parts)
+        ceiling = (
+            f"{1000 / p.service_cpu_ms_per_request:.0f}"
+            if p.service_cpu_ms_per_request
+            else "-"
+        )
+        lines.append(
+            f"{p.title:<28} {p.connections:>7} {_ms2(parts[0]):>10} "
+            f"{_ms2(parts[1]):>11} {_ms2(parts[2]):>11} {total:>8.2f} {ceiling:>15}"
+        )
+    return "\n".join(lines)
+
+
+CPU_MEANING = (
+    "CPU per request: CPU time used during the point divided by the 2xx "
+    "answers, for the service process, every postgres process and RabbitMQ's "
+    "beam.smp (whatever else used those servers at the time counts too); "
+    "'service alone/s' is the rate one core would give the service process "
+    "if nothing else needed the core: Nameko serves a process on one core"
+)
 
 
 def outbox_table(points: Sequence[Point]) -> str:

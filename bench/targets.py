@@ -20,6 +20,38 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+# The servers beside the service whose work a request also costs.
+POSTGRES_PROCESS = "postgres"
+RABBITMQ_PROCESS = "beam.smp"
+
+
+def process_cpu_seconds(pid: int | str) -> float:
+    """User and system time a process has used so far; 0 if it has gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def cpu_seconds_of(command: str) -> float:
+    """CPU time used so far by every process running `command`, such as postgres.
+
+    Processes that ended since the last reading take their time with them,
+    so a difference of two readings can fall short; it cannot overstate.
+    """
+    total = 0.0
+    for folder in Path("/proc").iterdir():
+        if not folder.name.isdigit():
+            continue
+        try:
+            name = (folder / "comm").read_text().strip()
+        except OSError:
+            continue
+        if name == command:
+            total += process_cpu_seconds(folder.name)
+    return total
 
 
 @dataclass(frozen=True)
@@ -87,8 +119,7 @@ class ServiceProcess:
 
     def cpu_seconds(self) -> float:
         """User and system time the process has used so far."""
-        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+        return process_cpu_seconds(self.pid)
 
     def rss_kib(self) -> int:
         """Resident memory, VmRSS of /proc/<pid>/status, in KiB."""
