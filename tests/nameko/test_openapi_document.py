@@ -67,6 +67,15 @@ def test_the_service_serves_its_document_as_json(
     assert response.json() == openapi_document()
 
 
+def test_the_document_asks_for_an_address_the_service_can_register() -> None:
+    schemas = openapi_document()["components"]["schemas"]
+
+    email = schemas["RegistrationRequest"]["properties"]["email"]
+
+    assert email["format"] == "email"
+    assert email["maxLength"] == 254
+
+
 def test_every_error_the_document_names_is_a_problem_but_readiness() -> None:
     for path, item in openapi_document()["paths"].items():
         for method, operation in item.items():
