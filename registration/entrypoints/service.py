@@ -20,6 +20,7 @@ from registration.bootstrap import build_outbox_relay, build_registration_servic
 from registration.domain import Entry
 from registration.entrypoints.health import Readiness
 from registration.entrypoints.http import http
+from registration.entrypoints.openapi import openapi_document
 from registration.entrypoints.outbox_relay import (
     OutboxReport,
     RelaySoon,
@@ -124,6 +125,11 @@ class RegistrationNamekoService:
         status = self.outbox_relay.status()
 
         return _json_response(_status_body(status))
+
+    @http("GET", "/openapi.json")
+    def openapi(self, request: Request) -> Response:
+        """Answer 200 with the OpenAPI document of these routes."""
+        return _json_response(openapi_document())
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def register_entry(self, email: str) -> dict[str, Any]:

@@ -7,11 +7,14 @@ import json
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+
+from registration.entrypoints.openapi import DOCUMENT_FILE
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = ROOT / "Dockerfile"
@@ -160,6 +163,18 @@ def test_every_path_the_dockerfile_copies_exists() -> None:
 
     assert sources
     assert not missing, f"the Dockerfile copies missing paths: {missing}"
+
+
+def test_the_image_installs_the_openapi_document_with_the_package() -> None:
+    """`pip install .` copies only the data files that package-data names."""
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"][
+        "setuptools"
+    ]
+
+    shipped = setuptools["package-data"]["registration.entrypoints"]
+
+    assert DOCUMENT_FILE in shipped
+    assert (ROOT / "registration" / "entrypoints" / DOCUMENT_FILE).is_file()
 
 
 @pytest.mark.parametrize("service", APP_SERVICES)
