@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 from registration.application import OutboxRelay, RegistrationService, UnitOfWork
+from registration.infrastructure.metrics import CountingEventPublisher, ServiceMetrics
 from registration.infrastructure.nameko_event_publisher import (
     Dispatch,
     NamekoEventPublisher,
@@ -16,8 +17,9 @@ def build_registration_service(
 
 
 def build_outbox_relay(
-    uow_factory: Callable[[], UnitOfWork], dispatch: Dispatch
+    uow_factory: Callable[[], UnitOfWork], dispatch: Dispatch, metrics: ServiceMetrics
 ) -> OutboxRelay:
     return OutboxRelay(
-        uow_factory=uow_factory, event_publisher=NamekoEventPublisher(dispatch)
+        uow_factory=uow_factory,
+        event_publisher=CountingEventPublisher(NamekoEventPublisher(dispatch), metrics),
     )

@@ -4,7 +4,11 @@ import logging
 from typing import Any
 
 from welcome.application import HandledEvents, WelcomeNewcomers, WelcomeNotifier
-from welcome.infrastructure import HandledEventsProvider, WelcomeNotifierProvider
+from welcome.infrastructure import (
+    HandledEventsProvider,
+    RequestIdProvider,
+    WelcomeNotifierProvider,
+)
 from welcome.infrastructure.database import EVENT_ID_LENGTH
 from welcome.messaging import UnusableMessage, retrying_event_handler
 
@@ -19,6 +23,7 @@ class WelcomeService:
 
     notifier: WelcomeNotifier = WelcomeNotifierProvider()
     handled_events: HandledEvents = HandledEventsProvider()
+    request_id: str = RequestIdProvider()
 
     @retrying_event_handler(
         "nameko_registration_service",
@@ -38,7 +43,11 @@ class WelcomeService:
         welcome = use_case.welcome(email=email, event_id=event_id)
 
         if welcome is None:
-            logger.info("event %s was handled before: nothing sent", event_id)
+            logger.info(
+                "event %s (request %s) was handled before: nothing sent",
+                event_id,
+                self.request_id,
+            )
             return None
         return {"email": welcome.email, "event_id": welcome.event_id}
 

@@ -21,6 +21,8 @@ from kombu.message import Message
 from nameko.constants import DEFAULT_TRANSPORT_OPTIONS, TRANSPORT_OPTIONS_CONFIG_KEY
 from nameko.events import EventHandler
 
+from welcome.infrastructure.request_id import REQUEST_ID_HEADER, loggable_request_id
+
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS_KEY = "WELCOME_MAX_ATTEMPTS"
@@ -116,8 +118,9 @@ class RetryingEventHandler(EventHandler):  # type: ignore[misc]
             self._dead_letter(message, error, attempt)
         else:
             logger.warning(
-                "event %s failed on attempt %d of %d, to be retried: %r",
+                "event %s (request %s) failed on attempt %d of %d, to be retried: %r",
                 _event_id(message),
+                _request_id(message),
                 attempt,
                 self.max_attempts,
                 error,
@@ -148,16 +151,18 @@ class RetryingEventHandler(EventHandler):  # type: ignore[misc]
                 )
         except Exception:
             logger.exception(
-                "event %s could not be dead-lettered; it goes round the retry "
-                "queue again",
+                "event %s (request %s) could not be dead-lettered; it goes round "
+                "the retry queue again",
                 _event_id(message),
+                _request_id(message),
             )
             self._reject(message)
             return
 
         logger.error(
-            "event %s dead-lettered to %s after %d attempt(s): %r",
+            "event %s (request %s) dead-lettered to %s after %d attempt(s): %r",
             _event_id(message),
+            _request_id(message),
             self.dead_letter_queue.name,
             attempt,
             error,
@@ -234,3 +239,7 @@ def _event_id(message: Message) -> str:
     if isinstance(payload, dict):
         return str(payload.get("event_id", "(no event_id)"))
     return "(not an object)"
+
+
+def _request_id(message: Message) -> str:
+    return loggable_request_id((message.headers or {}).get(REQUEST_ID_HEADER))

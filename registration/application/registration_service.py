@@ -30,17 +30,20 @@ class RegistrationService:
     def __init__(self, uow_factory: Callable[[], UnitOfWork]) -> None:
         self._uow_factory = uow_factory
 
-    def register_entry(self, email: str) -> Registration:
+    def register_entry(
+        self, email: str, correlation_id: str | None = None
+    ) -> Registration:
         """Store an entry for `email` and the `RegisteredEntryEvent` announcing it.
 
         The event waits in the outbox, stored in the same transaction as the
-        entry, for `OutboxRelay` to publish it. Raises `InvalidEmailAddress`
+        entry, for `OutboxRelay` to publish it, with `correlation_id` (what
+        the caller knows the request by) as its metadata. Raises `InvalidEmailAddress`
         when the address is not valid and `EmailAlreadyRegistered` when it
         has an entry already; in both cases nothing is stored. Raises
         `StorageUnavailable` when the database does not answer.
         """
         address = EmailAddress(email)
-        entry = Entry.register(address)
+        entry = Entry.register(address, correlation_id)
         [event] = entry.events
 
         with self._uow_factory() as uow:
@@ -51,7 +54,12 @@ class RegistrationService:
                 logger.info("refused %s: already registered", address.masked())
                 raise EmailAlreadyRegistered(address) from conflict
 
-        logger.info("registered %s (event %s)", address.masked(), event.event_id)
+        logger.info(
+            "registered %s (event %s, correlation id %s)",
+            address.masked(),
+            event.event_id,
+            correlation_id or "-",
+        )
         return Registration(
             entry_id=entry.id,
             email=entry.email,

@@ -35,9 +35,14 @@ class Entry:
         object.__setattr__(self, "registered_at", self.registered_at.astimezone(UTC))
 
     @classmethod
-    def register(cls, email: EmailAddress) -> Self:
-        """A new entry for `email`, raising a `RegisteredEntryEvent`."""
-        event = RegisteredEntryEvent(email=email, entry_id=uuid4())
+    def register(cls, email: EmailAddress, correlation_id: str | None = None) -> Self:
+        """A new entry for `email`, raising a `RegisteredEntryEvent`.
+
+        The event carries `correlation_id`, when given, as its metadata.
+        """
+        event = RegisteredEntryEvent(
+            email=email, entry_id=uuid4(), correlation_id=correlation_id
+        )
         return cls(
             id=event.entry_id,
             email=email,

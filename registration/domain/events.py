@@ -21,11 +21,16 @@ class DomainEvent:
     Every event gets its own id and timestamp when it is made. `as_dict` is
     the wire payload: JSON primitives only, so its form does not depend on
     the serialiser of whatever carries it.
+
+    `correlation_id` names what caused the event, such as the request that
+    registered the entry, so that its effects can be traced across services.
+    It is metadata that travels beside the payload, never in it.
     """
 
     name: ClassVar[str]
     event_id: UUID = field(default_factory=uuid4)
     timestamp: datetime = field(default_factory=_now)
+    correlation_id: str | None = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -13,6 +13,12 @@ from rfc9457 import Problem
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
+from registration.entrypoints.observability import (
+    REQUEST_ID,
+    ROUTE,
+    Metrics,
+    ObservedWsgiApp,
+)
 from registration.entrypoints.problems import (
     EXPECTED_ERRORS,
     problem_for,
@@ -23,6 +29,7 @@ from registration.entrypoints.request_body import (
     CONFLICTING_LENGTHS,
     read_body,
 )
+from registration.entrypoints.request_id import REQUEST_ID_CONTEXT_KEY
 from registration.infrastructure.configuration import InvalidConfiguration
 
 logger = logging.getLogger(__name__)
@@ -68,7 +75,8 @@ class ProblemWsgiApp(WsgiApp):  # type: ignore[misc]
         request = Request(environ, shallow=True)
         adapter = self.url_map.bind_to_environ(environ)
         try:
-            provider, values = adapter.match()
+            rule, values = adapter.match(return_rule=True)
+            environ[ROUTE], provider = rule.rule, rule.endpoint
             request.path_values = values  # type: ignore[attr-defined]
             read_body(request)
             response = provider.handle_request(request)
@@ -78,7 +86,9 @@ class ProblemWsgiApp(WsgiApp):  # type: ignore[misc]
 
 
 class ProblemWebServer(WebServer):  # type: ignore[misc]
-    """Nameko's web server with the app and protocol above."""
+    """Nameko's web server with the app and protocol above, observed."""
+
+    metrics = Metrics()
 
     @property
     def bind_addr(self) -> Any:
@@ -90,8 +100,11 @@ class ProblemWebServer(WebServer):  # type: ignore[misc]
         except ConfigurationError as error:
             raise InvalidConfiguration(f"WEB_SERVER_ADDRESS: {error}") from None
 
-    def get_wsgi_app(self) -> ProblemWsgiApp:
-        return ProblemWsgiApp(self)
+    def get_wsgi_app(self) -> ObservedWsgiApp:
+        return ObservedWsgiApp(ProblemWsgiApp(self), self.metrics.service_metrics)
+
+    def context_data_from_headers(self, request: Request) -> dict[str, Any]:
+        return {REQUEST_ID_CONTEXT_KEY: request.environ.get(REQUEST_ID)}
 
     def get_wsgi_server(self, sock: Any, wsgi_app: Any, **kwargs: Any) -> Any:
         return wsgi.Server(
@@ -100,6 +113,8 @@ class ProblemWebServer(WebServer):  # type: ignore[misc]
             wsgi_app,
             protocol=BoundedProtocol,
             log=logging.getLogger("nameko.web.server"),
+            # The access log is ObservedWsgiApp's, with the route and request id.
+            log_output=False,
             socket_timeout=CLIENT_TIMEOUT_SECONDS,
         )
 

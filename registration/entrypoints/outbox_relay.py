@@ -10,6 +10,7 @@ from nameko.extensions import DependencyProvider, SharedExtension
 from nameko.timer import Timer
 
 from registration.application import OutboxStatus
+from registration.entrypoints.observability import Metrics
 
 logger = logging.getLogger(__name__)
 
@@ -95,8 +96,11 @@ class OutboxReport(DependencyProvider):  # type: ignore[misc]
     """Logs the outbox for operators: once at start, then when it backs up.
 
     A warning when more than `OUTBOX_PENDING_WARNING` events wait (from the
-    config), and a line when the backlog is below that again.
+    config), and a line when the backlog is below that again. Each status is
+    also kept in the backlog gauges of the metrics.
     """
+
+    metrics = Metrics()
 
     def setup(self) -> None:
         self.threshold = int(
@@ -109,6 +113,7 @@ class OutboxReport(DependencyProvider):  # type: ignore[misc]
         return self.observe
 
     def observe(self, status: OutboxStatus) -> None:
+        self.metrics.service_metrics.observe_outbox(status)
         backed_up = status.pending > self.threshold
         if not self._reported:
             logger.info(

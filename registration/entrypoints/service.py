@@ -21,6 +21,7 @@ from registration.domain import Entry
 from registration.entrypoints.health import Readiness
 from registration.entrypoints.http import http
 from registration.entrypoints.openapi import openapi_document
+from registration.entrypoints.observability import MetricsProvider
 from registration.entrypoints.outbox_relay import (
     OutboxReport,
     RelaySoon,
@@ -29,7 +30,9 @@ from registration.entrypoints.outbox_relay import (
 )
 from registration.entrypoints.problems import EXPECTED_ERRORS
 from registration.entrypoints.request_body import read_json_object, require_string
+from registration.entrypoints.request_id import RequestId
 from registration.entrypoints.startup import StartupCheck
+from registration.infrastructure.metrics import ServiceMetrics
 from registration.infrastructure.nameko_event_publisher import (
     bounded_event_dispatcher,
 )
@@ -61,6 +64,8 @@ class RegistrationNamekoService:
     readiness = Readiness()
     relay_soon = RelaySoon()
     outbox_report = OutboxReport()
+    metrics: ServiceMetrics = MetricsProvider()
+    request_id: str = RequestId()
 
     @property
     def registration(self) -> RegistrationService:
@@ -68,7 +73,7 @@ class RegistrationNamekoService:
 
     @property
     def outbox_relay(self) -> OutboxRelay:
-        return build_outbox_relay(self.unit_of_work, self.dispatch)
+        return build_outbox_relay(self.unit_of_work, self.dispatch, self.metrics)
 
     @http("POST", "/register")
     def register(self, request: Request) -> Response:
@@ -81,8 +86,9 @@ class RegistrationNamekoService:
         document = read_json_object(request, fields=frozenset({"email"}))
         email = require_string(document, "email")
 
-        registration = self.registration.register_entry(email)
+        registration = self.registration.register_entry(email, self.request_id)
         self.relay_soon()
+        self.metrics.entries_registered.inc()
 
         return Response(
             json.dumps(_registration_body(registration)),
@@ -116,6 +122,13 @@ class RegistrationNamekoService:
         body = {"status": "ready" if ready else "not ready", "checks": checks}
         return _json_response(body, status=200 if ready else 503)
 
+    @http("GET", "/metrics")
+    def metrics_exposition(self, request: Request) -> Response:
+        """Answer 200 with the metrics in Prometheus' text exposition format."""
+        return Response(
+            self.metrics.exposition(), content_type=self.metrics.content_type
+        )
+
     @http("GET", "/outbox")
     def outbox(self, request: Request) -> Response:
         """Answer 200 with `{"pending": 3, "oldest_age_seconds": 1.5}`.
@@ -134,8 +147,9 @@ class RegistrationNamekoService:
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def register_entry(self, email: str) -> dict[str, Any]:
         """Register `email`; returns what `POST /register` answers."""
-        registration = self.registration.register_entry(email)
+        registration = self.registration.register_entry(email, self.request_id)
         self.relay_soon()
+        self.metrics.entries_registered.inc()
         return _registration_body(registration)
 
     @rpc

@@ -32,6 +32,9 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 # How long a database call may wait: to connect, for an answer, for a pooled
 # connection. A database that does not answer is then a prompt 503.
 DATABASE_TIMEOUT_SECONDS = 5
+# The longest correlation id an outbox row keeps: a request id, as the
+# entrypoints accept them.
+CORRELATION_ID_LENGTH = 128
 
 
 class Base(DeclarativeBase):
@@ -60,7 +63,8 @@ class OutboxRecord(Base):
 
     `id` gives the order of storing. The index on (`published_at`, `id`)
     serves both the relay, which reads the rows with no `published_at` in
-    `id` order, and the pruning of rows published long ago.
+    `id` order, and the pruning of rows published long ago. `correlation_id`
+    is the event's metadata, kept out of the payload, the public contract.
     """
 
     __tablename__ = "outbox"
@@ -72,6 +76,7 @@ class OutboxRecord(Base):
     payload: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    correlation_id: Mapped[str | None] = mapped_column(String(CORRELATION_ID_LENGTH))
 
 
 def make_engine(

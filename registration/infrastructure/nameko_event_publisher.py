@@ -1,11 +1,12 @@
 import logging
 import time
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
 from amqp.exceptions import AMQPError, MessageNacked
 from kombu.exceptions import KombuError
 from nameko.amqp.publish import UndeliverableMessage
+from nameko.constants import HEADER_PREFIX
 from nameko.events import EventDispatcher
 
 from registration.application import EventPublisher, EventPublishingFailed
@@ -13,7 +14,25 @@ from registration.domain import DomainEvent
 
 logger = logging.getLogger(__name__)
 
-Dispatch = Callable[[str, dict[str, Any]], None]
+# The AMQP header that carries an event's correlation id: the request id of
+# the registration. Nameko hands `nameko.*` headers to a consuming worker as
+# its context data, here under `request_id`, and passes them on from there.
+REQUEST_ID_CONTEXT_KEY = "request_id"
+REQUEST_ID_HEADER = f"{HEADER_PREFIX}.{REQUEST_ID_CONTEXT_KEY}"
+
+
+class Dispatch(Protocol):
+    """Publishes one event's payload, with headers of its own besides the
+    worker's."""
+
+    def __call__(
+        self,
+        event_type: str,
+        event_data: dict[str, Any],
+        /,
+        headers: Mapping[str, str] | None = None,
+    ) -> None: ...
+
 
 # What kombu, py-amqp and Nameko raise when the broker cannot take a message:
 # refused or dropped connections, a nack, a timed-out confirm.
@@ -37,9 +56,35 @@ PUBLISH_RETRY_POLICY = {
 PUBLISH_TIMEOUT_SECONDS = 2.0
 
 
+class HeaderedEventDispatcher(EventDispatcher):  # type: ignore[misc]
+    """Nameko's `EventDispatcher`, whose dispatch takes headers for one message.
+
+    Nameko's own sets the same headers, the worker's context data, on every
+    message a worker dispatches; the relay's worker publishes events caused
+    by different requests.
+    """
+
+    def get_dependency(self, worker_ctx: Any) -> Dispatch:
+        worker_headers = self.get_message_headers(worker_ctx)
+
+        def dispatch(
+            event_type: str,
+            event_data: dict[str, Any],
+            headers: Mapping[str, str] | None = None,
+        ) -> None:
+            self.publisher.publish(
+                event_data,
+                exchange=self.exchange,
+                routing_key=event_type,
+                extra_headers={**worker_headers, **(headers or {})},
+            )
+
+        return dispatch
+
+
 def bounded_event_dispatcher() -> EventDispatcher:
     """Nameko's `EventDispatcher` with persistent, confirmed, time-bounded publishes."""
-    return EventDispatcher(
+    return HeaderedEventDispatcher(
         use_confirms=True,
         retry_policy=PUBLISH_RETRY_POLICY,
         timeout=PUBLISH_TIMEOUT_SECONDS,
@@ -51,7 +96,8 @@ class NamekoEventPublisher(EventPublisher):
     """Secondary adapter: publishes domain events with Nameko's `EventDispatcher`.
 
     Each event goes to the service's events exchange with its name as the
-    routing key and its `as_dict` payload as the JSON body.
+    routing key, its `as_dict` payload as the JSON body, and its correlation
+    id, if it has one, in the `nameko.request_id` header.
     """
 
     def __init__(self, dispatch: Dispatch) -> None:
@@ -60,13 +106,19 @@ class NamekoEventPublisher(EventPublisher):
     def publish(self, events: Sequence[DomainEvent]) -> None:
         for event in events:
             try:
-                self._dispatch(event.name, event.as_dict())
+                self._dispatch(event.name, event.as_dict(), headers=_headers(event))
             except BROKER_ERRORS as error:
                 _outage.failed(event, error)
                 raise EventPublishingFailed(
                     f"the broker did not accept {event.name} {event.event_id}"
                 ) from error
             _outage.ended()
+
+
+def _headers(event: DomainEvent) -> dict[str, str]:
+    if event.correlation_id is None:
+        return {}
+    return {REQUEST_ID_HEADER: event.correlation_id}
 
 
 class _OutageLog:

@@ -1,5 +1,6 @@
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -31,20 +32,23 @@ class SqlAlchemyOutbox(Outbox):
                 name=event.name,
                 payload=json.dumps(event.as_dict()),
                 created_at=stored_at,
+                correlation_id=event.correlation_id,
             )
             for event in events
         )
 
     def claim_pending(self, limit: int) -> list[DomainEvent]:
         with storage_errors():
-            payloads = self._session.scalars(
-                select(OutboxRecord.payload)
+            rows = self._session.execute(
+                select(OutboxRecord.payload, OutboxRecord.correlation_id)
                 .where(OutboxRecord.published_at.is_(None))
                 .order_by(OutboxRecord.id)
                 .limit(limit)
                 .with_for_update(skip_locked=True)
             ).all()
-        return [event_from_dict(json.loads(payload)) for payload in payloads]
+        return [
+            _event_from(payload, correlation_id) for payload, correlation_id in rows
+        ]
 
     def mark_published(self, event_ids: Sequence[UUID], at: datetime) -> None:
         with storage_errors():
@@ -79,3 +83,7 @@ class SqlAlchemyOutbox(Outbox):
         return PendingEvents(
             count=count, oldest_stored_at=None if oldest is None else as_utc(oldest)
         )
+
+
+def _event_from(payload: str, correlation_id: str | None) -> DomainEvent:
+    return replace(event_from_dict(json.loads(payload)), correlation_id=correlation_id)

@@ -1,5 +1,6 @@
 """The service and the example consumer, talking through a real RabbitMQ."""
 
+import logging
 import statistics
 import time
 from collections.abc import Iterator
@@ -31,8 +32,12 @@ OUTAGE_SECONDS = 30
 WAVES = 10
 
 
-def register(port: int, body: object) -> requests.Response:
-    return requests.post(f"http://127.0.0.1:{port}/register", json=body, timeout=15)
+def register(
+    port: int, body: object, headers: dict[str, str] | None = None
+) -> requests.Response:
+    return requests.post(
+        f"http://127.0.0.1:{port}/register", json=body, headers=headers, timeout=15
+    )
 
 
 def start_both(runner_factory: type[ServiceRunner], config: Config) -> ServiceRunner:
@@ -79,6 +84,33 @@ def test_the_event_on_the_wire_keeps_its_published_form(
     assert UUID(message.body["event_id"]).version == 4
     timestamp = datetime.fromisoformat(message.body["timestamp"])
     assert timestamp.utcoffset() == timedelta(0)
+
+
+def test_the_request_id_crosses_rabbitmq_in_a_header_to_the_consumer_s_log(
+    runner_factory: type[ServiceRunner],
+    broker_config: Config,
+    web_config_port: int,
+    registered_entries: RawQueue,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    consumer = get_container(start_both(runner_factory, broker_config), WelcomeService)
+
+    with entrypoint_waiter(consumer, "on_registered_entry", timeout=10):
+        response = register(
+            web_config_port,
+            {"email": "ann@example.com"},
+            headers={"X-Request-ID": "signup-form-81"},
+        )
+    message = registered_entries.get()
+
+    assert response.headers["X-Request-ID"] == "signup-form-81"
+    assert message.headers["nameko.request_id"] == "signup-form-81"
+    assert "signup-form-81" not in message.body.values()
+    event_id = response.json()["event_id"]
+    assert (
+        f"welcome sent to a***@example.com for event {event_id}, request signup-form-81"
+    ) in caplog.messages
 
 
 def test_a_registration_over_rpc_is_announced_like_one_over_http(

@@ -149,6 +149,33 @@ def test_a_failing_event_is_retried_then_dead_lettered_while_others_flow_on(
     assert any("the mail server refused" in r.getMessage() for r in errors)
 
 
+def test_each_attempt_at_a_failing_event_is_logged_with_its_request_id(
+    start_consumer: Callable[[], Any],
+    welcome_config: Config,
+    dead_letters: DeadLetters,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    start_consumer()
+    dispatch = event_dispatcher(
+        welcome_config, headers={"nameko.request_id": "req-broken-1"}
+    )
+
+    dispatch(
+        "nameko_registration_service",
+        "RegisteredEntryEvent",
+        registered_entry(BROKEN_ADDRESS),
+    )
+    wait_until(lambda: dead_letters.count() == 1 and "dead-lettered" in caplog.text)
+
+    about_the_event = [
+        r.getMessage()
+        for r in caplog.records
+        if "failed on attempt" in r.getMessage() or "dead-lettered" in r.getMessage()
+    ]
+    assert len(about_the_event) == MAX_ATTEMPTS
+    assert all("(request req-broken-1)" in line for line in about_the_event)
+
+
 def test_an_unusable_payload_is_dead_lettered_at_once(
     start_consumer: Callable[[], Any],
     publish: Callable[[Payload], None],

@@ -25,7 +25,13 @@ class RunningService:
     """`nameko run` in a subprocess, as `make run` starts it: after the
     migrations, on a database of its own."""
 
-    def __init__(self, amqp_uri: str, log_path: Path, database: Path) -> None:
+    def __init__(
+        self,
+        amqp_uri: str,
+        log_path: Path,
+        database: Path,
+        settings: dict[str, str] | None = None,
+    ) -> None:
         self.port = find_free_port()
         self.env = {
             **os.environ,
@@ -33,6 +39,7 @@ class RunningService:
             "WEB_SERVER_ADDRESS": f"127.0.0.1:{self.port}",
             "DATABASE_URL": f"sqlite:///{database}",
             "WELCOME_DATABASE_URL": f"sqlite:///{database.with_suffix('.welcome.db')}",
+            **(settings or {}),
         }
         self.log_path = log_path
         subprocess.run(
@@ -115,13 +122,16 @@ class RunningService:
 
 @pytest.fixture
 def run_service(tmp_path: Path) -> Iterator[Callable[..., RunningService]]:
-    """Starts `nameko run`; each on a new database unless given one."""
+    """Starts `nameko run`; each on a new database unless given one, with
+    `settings` added to its environment."""
     started: list[RunningService] = []
 
-    def start(amqp_uri: str, database: Path | None = None) -> RunningService:
+    def start(
+        amqp_uri: str, database: Path | None = None, **settings: str
+    ) -> RunningService:
         log_path = tmp_path / f"service-{len(started)}.log"
         service = RunningService(
-            amqp_uri, log_path, database or log_path.with_suffix(".db")
+            amqp_uri, log_path, database or log_path.with_suffix(".db"), settings
         )
         started.append(service)
         return service

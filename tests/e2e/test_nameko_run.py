@@ -1,5 +1,6 @@
 """The services as `nameko run` starts them from config.yaml."""
 
+import json
 import os
 import socket
 import subprocess
@@ -64,6 +65,38 @@ def test_with_no_broker_both_services_share_the_in_process_transport(
 
     assert response.status_code == 201
     assert "transport is the in-process memory:// broker" in log
+
+
+def test_with_log_format_json_each_line_is_a_masked_json_object(
+    run_service: RunService,
+    rabbit_config: dict[str, str],
+) -> None:
+    service = run_service(rabbit_config["AMQP_URI"], LOG_FORMAT="json")
+
+    response = requests.post(
+        f"{service.url}/register",
+        json={"email": "annabel@example.com"},
+        headers={"X-Request-ID": "e2e-json-1"},
+        timeout=10,
+    )
+    service.wait_for_log("welcome sent to a***@example.com")
+    lines = [json.loads(line) for line in service.log().splitlines() if line[:1] == "{"]
+
+    by_logger = {line["logger"]: line for line in lines}
+    assert by_logger["registration.access"] == {
+        **by_logger["registration.access"],
+        "level": "INFO",
+        "method": "POST",
+        "route": "/register",
+        "status": 201,
+        "request_id": "e2e-json-1",
+    }
+    assert by_logger["registration.access"]["duration_ms"] > 0
+    welcome = by_logger["welcome.infrastructure.notifier"]["message"]
+    assert welcome.endswith(f"{response.json()['event_id']}, request e2e-json-1")
+    assert any("guest:**@localhost" in line["message"] for line in lines)
+    assert "annabel" not in service.log()
+    assert "guest:guest" not in service.log()
 
 
 def test_the_shell_recipe_registers_and_dispatches_when_piped(

@@ -60,6 +60,20 @@ def test_a_claimed_event_reads_back_as_the_event_stored(
     assert claimed.as_dict() == stored.as_dict()
 
 
+def test_a_claimed_event_keeps_the_correlation_id_it_was_stored_with(
+    units_of_work: UnitsOfWork,
+) -> None:
+    entry = Entry.register(EmailAddress("ann@example.com"), correlation_id="req-7")
+    with units_of_work() as uow:
+        uow.entries.add(entry)
+        uow.commit()
+
+    [claimed] = claim(units_of_work)
+
+    assert claimed.correlation_id == "req-7"
+    assert claimed == entry.events[0]
+
+
 def test_published_events_are_claimed_no_more(units_of_work: UnitsOfWork) -> None:
     ann, bob = register(units_of_work, "ann", "bob")
 

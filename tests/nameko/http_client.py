@@ -21,8 +21,8 @@ class ServiceClient:
         url = f"http://127.0.0.1:{self.port}{path}"
         return self._connections.request(method, url, **kwargs)
 
-    def register(self, document: object) -> requests.Response:
-        return self.request("POST", "/register", json=document)
+    def register(self, document: object, **kwargs: Any) -> requests.Response:
+        return self.request("POST", "/register", json=document, **kwargs)
 
     def wait_until_relayed(self, timeout: float = 5.0) -> None:
         """Return once `GET /outbox` shows no event waiting to be published."""

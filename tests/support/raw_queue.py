@@ -24,6 +24,7 @@ class RawMessage:
     delivery_mode: int
     exchange: str
     routing_key: str
+    headers: dict[str, Any]
 
 
 class RawQueue:
@@ -51,6 +52,7 @@ class RawQueue:
                     delivery_mode=message.properties["delivery_mode"],
                     exchange=message.delivery_info["exchange"],
                     routing_key=message.delivery_info["routing_key"],
+                    headers=dict(message.headers or {}),
                 )
             time.sleep(0.02)
         raise TimeoutError(f"no message within {timeout} s")

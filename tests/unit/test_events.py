@@ -74,6 +74,13 @@ def test_a_payload_rebuilds_the_event_it_came_from() -> None:
     assert rebuilt == event
 
 
+def test_the_correlation_id_stays_out_of_the_payload() -> None:
+    event = registered(correlation_id="req-1")
+
+    assert "correlation_id" not in event.as_dict()
+    assert "req-1" not in event.as_dict().values()
+
+
 def test_a_payload_of_another_event_is_refused() -> None:
     payload = {**registered().as_dict(), "name": "SomethingElse"}
 

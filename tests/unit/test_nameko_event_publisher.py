@@ -1,4 +1,5 @@
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -16,12 +17,19 @@ class FlakyBroker:
     def __init__(self, refusals: int) -> None:
         self.refusals = refusals
         self.taken: list[tuple[str, dict[str, Any]]] = []
+        self.headers: list[Mapping[str, str]] = []
 
-    def __call__(self, name: str, payload: dict[str, Any]) -> None:
+    def __call__(
+        self,
+        name: str,
+        payload: dict[str, Any],
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
         if self.refusals:
             self.refusals -= 1
             raise OperationalError("[Errno 111] ECONNREFUSED")
         self.taken.append((name, payload))
+        self.headers.append(headers or {})
 
 
 @pytest.fixture(autouse=True)
@@ -38,6 +46,25 @@ def test_each_event_is_dispatched_under_its_name_with_its_payload() -> None:
     NamekoEventPublisher(broker).publish([event])
 
     assert broker.taken == [("RegisteredEntryEvent", event.as_dict())]
+
+
+def test_the_correlation_id_goes_in_a_header_and_not_in_the_payload() -> None:
+    broker = FlakyBroker(refusals=0)
+    [event] = Entry.register(EmailAddress("ann@example.com"), "req-1").events
+
+    NamekoEventPublisher(broker).publish([event])
+
+    assert broker.headers == [{"nameko.request_id": "req-1"}]
+    assert "req-1" not in broker.taken[0][1].values()
+
+
+def test_an_event_without_a_correlation_id_gets_no_header_for_it() -> None:
+    broker = FlakyBroker(refusals=0)
+    [event] = Entry.register(EmailAddress("ann@example.com")).events
+
+    NamekoEventPublisher(broker).publish([event])
+
+    assert broker.headers == [{}]
 
 
 def test_an_outage_is_logged_once_with_its_cause_and_once_when_it_ends(

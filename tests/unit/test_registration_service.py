@@ -46,6 +46,15 @@ def test_registering_stores_one_event_about_the_entry_in_the_outbox(
     assert event.email == registration.email
 
 
+def test_the_event_carries_the_correlation_id_the_caller_gave(
+    service: RegistrationService, units_of_work: InMemoryUnitsOfWork
+) -> None:
+    service.register_entry("ann@example.com", correlation_id="req-42")
+
+    [event] = units_of_work.outbox.waiting()
+    assert event.correlation_id == "req-42"
+
+
 def test_two_addresses_are_two_entries_with_two_events(
     service: RegistrationService, units_of_work: InMemoryUnitsOfWork
 ) -> None:

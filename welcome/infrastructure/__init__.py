@@ -8,10 +8,12 @@ from welcome.infrastructure.notifier import (
     LoggingWelcomeNotifier,
     WelcomeNotifierProvider,
 )
+from welcome.infrastructure.request_id import RequestIdProvider
 
 __all__ = [
     "HandledEventsProvider",
     "LoggingWelcomeNotifier",
+    "RequestIdProvider",
     "SqlAlchemyHandledEvents",
     "WelcomeNotifierProvider",
 ]

@@ -5,20 +5,26 @@ from nameko.extensions import DependencyProvider
 
 from welcome.application import WelcomeNotifier
 from welcome.domain import Welcome
+from welcome.infrastructure.request_id import UNKNOWN, request_id_of
 
 logger = logging.getLogger(__name__)
 
 
 class LoggingWelcomeNotifier(WelcomeNotifier):
-    """Secondary adapter: writes the welcome to the log instead of mailing it."""
+    """Secondary adapter: writes the welcome to the log instead of mailing it,
+    with the id of the request that caused the event."""
+
+    def __init__(self, request_id: str = UNKNOWN) -> None:
+        self._request_id = request_id
 
     def send(self, welcome: Welcome) -> None:
         local, _, domain = welcome.email.rpartition("@")
         logger.info(
-            "welcome sent to %s***@%s for event %s",
+            "welcome sent to %s***@%s for event %s, request %s",
             local[:1],
             domain,
             welcome.event_id,
+            self._request_id,
         )
 
 
@@ -26,4 +32,4 @@ class WelcomeNotifierProvider(DependencyProvider):  # type: ignore[misc]
     """Gives each worker the notifier; a test replaces it with its own."""
 
     def get_dependency(self, worker_ctx: Any) -> WelcomeNotifier:
-        return LoggingWelcomeNotifier()
+        return LoggingWelcomeNotifier(request_id_of(worker_ctx))
