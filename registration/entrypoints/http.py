@@ -5,7 +5,8 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from eventlet import wsgi
+from eventlet import greenio, wsgi
+from eventlet.event import Event
 from nameko.exceptions import ConfigurationError
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import HttpOnlyProtocol, WebServer, WsgiApp, parse_address
@@ -21,6 +22,7 @@ from registration.entrypoints.observability import (
 )
 from registration.entrypoints.problems import (
     EXPECTED_ERRORS,
+    SHUTTING_DOWN,
     problem_for,
     problem_response,
 )
@@ -30,6 +32,7 @@ from registration.entrypoints.request_body import (
     read_body,
 )
 from registration.entrypoints.request_id import REQUEST_ID_CONTEXT_KEY
+from registration.entrypoints.shutdown import DRAIN_SECONDS, wait_until
 from registration.infrastructure.configuration import InvalidConfiguration
 
 logger = logging.getLogger(__name__)
@@ -72,6 +75,11 @@ class ProblemWsgiApp(WsgiApp):  # type: ignore[misc]
     """
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        if self.server.draining:
+            environ[CLOSE_CONNECTION]()
+            refusal = problem_response(SHUTTING_DOWN("The service is stopping."))
+            return refusal(environ, start_response)
+
         request = Request(environ, shallow=True)
         adapter = self.url_map.bind_to_environ(environ)
         try:
@@ -82,13 +90,58 @@ class ProblemWsgiApp(WsgiApp):  # type: ignore[misc]
             response = provider.handle_request(request)
         except HTTPException as error:
             response = problem_response(problem_for(error))
+        if self.server.draining:
+            environ[CLOSE_CONNECTION]()
         return response(environ, start_response)  # type: ignore[no-any-return]
 
 
 class ProblemWebServer(WebServer):  # type: ignore[misc]
-    """Nameko's web server with the app and protocol above, observed."""
+    """Nameko's web server with the app and protocol above, observed, which drains.
+
+    When its entrypoints stop, it stops accepting connections and answers
+    the requests it has begun, with `Connection: close`, for at most
+    `DRAIN_SECONDS`. A request read after that began, on a kept-alive
+    connection, is a 503 problem with `Connection: close`; connections
+    waiting for a request, and any request still unanswered at the end,
+    are then closed.
+    """
 
     metrics = Metrics()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.draining = False
+        self._drained = Event()
+        # Eventlet's state of each open connection: [address, socket, state].
+        self._connections: list[list[Any]] = []
+
+    def process_request(self, sock: Any, address: Any) -> None:
+        connection = [address, sock, wsgi.STATE_IDLE]
+        self._connections.append(connection)
+        try:
+            self._serv.process_request(connection)
+        finally:
+            self._connections.remove(connection)
+
+    def drain(self) -> None:
+        """Answer what was taken and close every connection; once, however
+        many entrypoints ask."""
+        if self.draining:
+            self._drained.wait()
+            return
+        self.draining = True
+        if self._sock is not None:
+            self._is_accepting = False
+            self._gt.kill()
+            self._sock.close()
+        if not wait_until(self._answered_all, DRAIN_SECONDS):
+            logger.warning("HTTP: unanswered after %.0f s; closing", DRAIN_SECONDS)
+        for _, sock, _ in list(self._connections):
+            greenio.shutdown_safe(sock)
+        self._drained.send(True)
+
+    def _answered_all(self) -> bool:
+        return all(state != wsgi.STATE_REQUEST for _, _, state in self._connections)
 
     @property
     def bind_addr(self) -> Any:
@@ -123,6 +176,10 @@ class ProblemHttpEntrypoint(HttpRequestHandler):  # type: ignore[misc]
     """Nameko's HTTP entrypoint, with a problem body in place of its error text."""
 
     server = ProblemWebServer()
+
+    def stop(self) -> None:
+        self.server.drain()
+        super().stop()
 
     def response_from_exception(self, exc: Exception) -> Response:
         return problem_response(problem_for(exc))

@@ -1,6 +1,7 @@
 """Nameko extensions that run the outbox relay: a timer it can be woken from."""
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -10,7 +11,9 @@ from nameko.extensions import DependencyProvider, SharedExtension
 from nameko.timer import Timer
 
 from registration.application import OutboxStatus
+from registration.entrypoints.http import ProblemWebServer
 from registration.entrypoints.observability import Metrics
+from registration.entrypoints.shutdown import DRAIN_SECONDS, FLUSH_SECONDS, wait_until
 
 logger = logging.getLogger(__name__)
 
@@ -21,11 +24,13 @@ DEFAULT_PENDING_WARNING = 100
 class RelayWakeUp(SharedExtension):  # type: ignore[misc]
     """The signal, shared in a container, that events wait in the outbox.
 
-    Kicks that come while the relay runs are folded into one next run.
+    Kicks that come while the relay runs are folded into one next run. It
+    also counts the container's other workers, any of which may add events.
     """
 
     def setup(self) -> None:
         self._kicked = Event()
+        self.other_workers = 0
 
     def kick(self) -> None:
         if not self._kicked.ready():
@@ -35,8 +40,14 @@ class RelayWakeUp(SharedExtension):  # type: ignore[misc]
         """Return when kicked, or after `timeout` seconds without a kick."""
         with Timeout(timeout, exception=False):
             self._kicked.wait()
-        if self._kicked.ready():
+        self.take_kick()
+
+    def take_kick(self) -> bool:
+        """Whether a kick came since the last wait, which it then forgets."""
+        kicked: bool = self._kicked.ready()
+        if kicked:
             self._kicked.reset()
+        return kicked
 
 
 class OutboxTimer(Timer):  # type: ignore[misc]
@@ -63,6 +74,10 @@ class OutboxRelayTimer(OutboxTimer):
     It fires after the previous worker ends, once the interval has passed
     or as soon as a `RelaySoon` kicks it. Like Nameko's timer it runs one
     worker at a time.
+
+    When the container stops, it waits for the web server to drain and the
+    other workers to end, then runs until the outbox is empty, the broker
+    refuses, or `FLUSH_SECONDS` pass; what is left waits for the next start.
     """
 
     wake_up = RelayWakeUp()
@@ -71,13 +86,28 @@ class OutboxRelayTimer(OutboxTimer):
         self.should_stop.send(True)
         self.wake_up.kick()
         self.gt.wait()
+        self._publish_what_is_left()
 
     def _run(self) -> None:
         while not self.should_stop.ready():
-            self.handle_timer_tick()
-            self.worker_complete.wait()
-            self.worker_complete.reset()
+            self._run_once()
             self.wake_up.wait(self.interval)
+
+    def _run_once(self) -> None:
+        self.handle_timer_tick()
+        self.worker_complete.wait()
+        self.worker_complete.reset()
+
+    def _publish_what_is_left(self) -> None:
+        for extension in self.container.subextensions:
+            if isinstance(extension, ProblemWebServer):
+                extension.drain()
+        wait_until(lambda: self.wake_up.other_workers == 0, DRAIN_SECONDS)
+
+        deadline = time.monotonic() + FLUSH_SECONDS
+        self._run_once()
+        while self.wake_up.take_kick() and time.monotonic() < deadline:
+            self._run_once()
 
 
 outbox_relay_timer = OutboxRelayTimer.decorator
@@ -90,6 +120,14 @@ class RelaySoon(DependencyProvider):  # type: ignore[misc]
 
     def get_dependency(self, worker_ctx: Any) -> Callable[[], None]:
         return self.wake_up.kick
+
+    def worker_setup(self, worker_ctx: Any) -> None:
+        if not isinstance(worker_ctx.entrypoint, OutboxRelayTimer):
+            self.wake_up.other_workers += 1
+
+    def worker_teardown(self, worker_ctx: Any) -> None:
+        if not isinstance(worker_ctx.entrypoint, OutboxRelayTimer):
+            self.wake_up.other_workers -= 1
 
 
 class OutboxReport(DependencyProvider):  # type: ignore[misc]

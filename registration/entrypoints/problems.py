@@ -47,6 +47,7 @@ EMAIL_ALREADY_REGISTERED = ProblemType(
 )
 ENTRY_NOT_FOUND = ProblemType(404, "entry-not-found", "Entry not found")
 DATABASE_UNAVAILABLE = ProblemType(503, "database-unavailable", "Database unavailable")
+SHUTTING_DOWN = ProblemType(503, "shutting-down", "Service shutting down")
 
 # Errors of the core that a client can cause or must be told about. Any
 # other exception is a fault of the service: a 500 that reveals nothing.

@@ -20,8 +20,8 @@ from registration.bootstrap import build_outbox_relay, build_registration_servic
 from registration.domain import Entry
 from registration.entrypoints.health import Readiness
 from registration.entrypoints.http import http
-from registration.entrypoints.openapi import openapi_document
 from registration.entrypoints.observability import MetricsProvider
+from registration.entrypoints.openapi import openapi_document
 from registration.entrypoints.outbox_relay import (
     OutboxReport,
     RelaySoon,

@@ -81,6 +81,13 @@ class RunningService:
         self.process.kill()
         self.process.wait()
 
+    def terminate(self, timeout: float = 30.0) -> float:
+        """Send SIGTERM, as `docker stop` does; the seconds the process took to end."""
+        sent = time.monotonic()
+        self.process.terminate()
+        self.process.wait(timeout=timeout)
+        return time.monotonic() - sent
+
     def stop(self) -> None:
         self.process.terminate()
         try:
