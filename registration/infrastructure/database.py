@@ -86,7 +86,11 @@ def make_engine(
 
     PostgreSQL goes through pg8000, pure Python over sockets eventlet has
     patched; `timeout` bounds its connecting, each answer, and the wait for
-    a pooled connection, and pooled connections are tested before use.
+    a pooled connection. Pooled connections are not tested before use: a
+    test costs pg8000 four round trips, more than a registration's inserts.
+    After the database restarts, the first statement on a stale connection
+    fails, as a 503, and SQLAlchemy then drops every connection the pool
+    held before, so the next request connects afresh.
     SQLite runs in the process: a file database gets WAL, so
     readers do not wait for a writer, and a busy timeout, so a writer waits
     for another instead of failing at once. Its folder is made if missing.
@@ -95,7 +99,6 @@ def make_engine(
     if parsed.get_backend_name() != "sqlite":
         return create_engine(
             url,
-            pool_pre_ping=True,
             pool_timeout=timeout,
             connect_args={"timeout": timeout},
             **kwargs,

@@ -11,6 +11,8 @@ _FORMATTER = logging.Formatter()
 
 
 def mask_email_addresses(text: str) -> str:
+    if "@" not in text and "%40" not in text:
+        return text
     return _ADDRESS.sub(r"\1***\2", text)
 
 

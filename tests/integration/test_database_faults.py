@@ -78,6 +78,35 @@ def test_a_database_out_of_reach_is_a_prompt_503_and_the_service_recovers(
     assert accepted.status_code == 201
 
 
+def test_after_the_database_drops_its_connections_one_request_fails_at_most(
+    service_through_proxy: str, postgres_url: str
+) -> None:
+    """Pooled connections are not tested before use: the first one found
+    dead is a 503, and the pool then drops every connection it held."""
+    for n in range(10):
+        assert (
+            register(service_through_proxy, f"warm{n}@example.com").status_code == 201
+        )
+    engine = make_engine(postgres_url)
+    with engine.connect() as connection:
+        dropped = connection.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ).scalar_one()
+    engine.dispose()
+
+    statuses = [
+        register(service_through_proxy, f"after{n}@example.com").status_code
+        for n in range(10)
+    ]
+
+    assert dropped >= 1
+    assert statuses.count(503) <= 1
+    assert statuses.count(201) >= 9
+
+
 def test_a_database_that_stops_answering_is_a_503_within_seconds(
     service_through_proxy: str, database_proxy: TcpProxy
 ) -> None:
