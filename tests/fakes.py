@@ -1,6 +1,6 @@
 """In-memory fakes of the ports, for tests of the core without a broker."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID
@@ -43,10 +43,29 @@ class FailingAfterEventPublisher(InMemoryEventPublisher):
         self.accepted = accepted
 
     def publish(self, events: Sequence[DomainEvent]) -> None:
+        taken: list[UUID] = []
         for event in events:
             if len(self.published) >= self.accepted:
-                raise EventPublishingFailed("the broker went down")
+                raise EventPublishingFailed("the broker went down", taken)
             self.published.append(event)
+            taken.append(event.event_id)
+
+
+class RefusingEventPublisher(InMemoryEventPublisher):
+    """Secondary adapter for tests: a broker that takes every event but those
+    in `refused`."""
+
+    def __init__(self, refused: Collection[DomainEvent]) -> None:
+        super().__init__()
+        self.refused = refused
+
+    def publish(self, events: Sequence[DomainEvent]) -> None:
+        taken = [event for event in events if event not in self.refused]
+        self.published.extend(taken)
+        if len(taken) < len(events):
+            raise EventPublishingFailed(
+                "the broker refused some", [event.event_id for event in taken]
+            )
 
 
 @dataclass

@@ -2,6 +2,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from uuid import UUID
 
 from registration.application.ports import (
     EventPublisher,
@@ -46,18 +47,16 @@ class OutboxRelay:
         self._clock = clock
 
     def relay(self, batch_size: int) -> int:
-        """Publish up to `batch_size` waiting events, oldest first; how many.
+        """Publish up to `batch_size` of the oldest waiting events; how many.
 
-        When the broker refuses one, the events before it are marked
-        published and it and those after it wait for the next call.
+        When the broker refuses some, those it took are marked published
+        and the others wait for the next call.
         """
         with self._uow_factory() as uow:
             claimed = uow.outbox.claim_pending(batch_size)
-            published = self._publish_in_order(claimed)
+            published = self._publish(claimed)
             if published:
-                uow.outbox.mark_published(
-                    [event.event_id for event in published], self._clock()
-                )
+                uow.outbox.mark_published(published, self._clock())
                 uow.commit()
 
         return len(published)
@@ -86,17 +85,16 @@ class OutboxRelay:
             ),
         )
 
-    def _publish_in_order(self, events: Sequence[DomainEvent]) -> list[DomainEvent]:
-        published: list[DomainEvent] = []
-        for event in events:
-            try:
-                self._event_publisher.publish([event])
-            except EventPublishingFailed:
-                logger.debug(
-                    "outbox: the broker took %d of %d events; the rest wait",
-                    len(published),
-                    len(events),
-                )
-                break
-            published.append(event)
-        return published
+    def _publish(self, events: Sequence[DomainEvent]) -> list[UUID]:
+        if not events:
+            return []
+        try:
+            self._event_publisher.publish(events)
+        except EventPublishingFailed as refused:
+            logger.debug(
+                "outbox: the broker took %d of %d events; the rest wait",
+                len(refused.published),
+                len(events),
+            )
+            return list(refused.published)
+        return [event.event_id for event in events]

@@ -10,7 +10,14 @@ from registration.domain import DomainEvent, EmailAddress, Entry
 
 
 class EventPublishingFailed(Exception):
-    """The events could not be handed to the message broker."""
+    """The message broker did not take every event it was given.
+
+    `published` holds the ids of the events it did take: they need no retry.
+    """
+
+    def __init__(self, message: str, published: Sequence[UUID] = ()) -> None:
+        super().__init__(message)
+        self.published = tuple(published)
 
 
 class StorageUnavailable(Exception):
@@ -26,10 +33,12 @@ class EventPublisher(ABC):
 
     @abstractmethod
     def publish(self, events: Sequence[DomainEvent]) -> None:
-        """Publish the events in order.
+        """Publish the events.
 
         Returns once the broker has accepted every one of them; raises
-        `EventPublishingFailed` when it does not.
+        `EventPublishingFailed`, naming those it accepted, when it does not.
+        An adapter may publish them side by side, so the order in which
+        they reach the broker is not promised.
         """
 
 

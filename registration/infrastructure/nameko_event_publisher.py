@@ -4,6 +4,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from amqp.exceptions import AMQPError, MessageNacked
+from eventlet.greenpool import GreenPool
 from kombu.exceptions import KombuError
 from nameko.amqp.publish import UndeliverableMessage
 from nameko.constants import HEADER_PREFIX
@@ -55,6 +56,12 @@ PUBLISH_RETRY_POLICY = {
 }
 PUBLISH_TIMEOUT_SECONDS = 2.0
 
+# Events of a batch published side by side, each waiting for its own
+# confirm: one after another, each confirm waits its turn behind every busy
+# worker of the process. Kept under kombu's pool of ten producers, which
+# Nameko's RPC replies share.
+PUBLISH_CONCURRENCY = 8
+
 
 class HeaderedEventDispatcher(EventDispatcher):  # type: ignore[misc]
     """Nameko's `EventDispatcher`, whose dispatch takes headers for one message.
@@ -104,15 +111,36 @@ class NamekoEventPublisher(EventPublisher):
         self._dispatch = dispatch
 
     def publish(self, events: Sequence[DomainEvent]) -> None:
-        for event in events:
-            try:
-                self._dispatch(event.name, event.as_dict(), headers=_headers(event))
-            except BROKER_ERRORS as error:
-                _outage.failed(event, error)
-                raise EventPublishingFailed(
-                    f"the broker did not accept {event.name} {event.event_id}"
-                ) from error
+        refusals = list(GreenPool(PUBLISH_CONCURRENCY).imap(self._refusal, events))
+        refused = [
+            (event, error)
+            for event, error in zip(events, refusals, strict=True)
+            if error is not None
+        ]
+        if not refused:
             _outage.ended()
+            return
+
+        for event, error in refused:
+            _outage.failed(event, error)
+        first_event, first_error = refused[0]
+        raise EventPublishingFailed(
+            f"the broker did not accept {len(refused)} of {len(events)} events, "
+            f"the first {first_event.name} {first_event.event_id}",
+            published=[
+                event.event_id
+                for event, error in zip(events, refusals, strict=True)
+                if error is None
+            ],
+        ) from first_error
+
+    def _refusal(self, event: DomainEvent) -> Exception | None:
+        """Dispatch one event: None once the broker confirmed it, else why not."""
+        try:
+            self._dispatch(event.name, event.as_dict(), headers=_headers(event))
+        except BROKER_ERRORS as error:
+            return error
+        return None
 
 
 def _headers(event: DomainEvent) -> dict[str, str]:

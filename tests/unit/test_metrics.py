@@ -3,7 +3,11 @@ import pytest
 from registration.application import EventPublisher, EventPublishingFailed, OutboxStatus
 from registration.domain import DomainEvent, EmailAddress, Entry
 from registration.infrastructure.metrics import CountingEventPublisher, ServiceMetrics
-from tests.fakes import InMemoryEventPublisher, UnavailableEventPublisher
+from tests.fakes import (
+    InMemoryEventPublisher,
+    RefusingEventPublisher,
+    UnavailableEventPublisher,
+)
 
 
 def events(count: int) -> list[DomainEvent]:
@@ -39,6 +43,18 @@ def test_a_refused_publish_is_counted_and_still_raised() -> None:
         publisher.publish(events(1))
 
     assert sample(metrics, "registration_events_published_total") == 0
+    assert sample(metrics, "registration_event_publish_failures_total") == 1
+
+
+def test_a_partly_refused_publish_counts_what_was_taken_and_what_was_not() -> None:
+    metrics = ServiceMetrics()
+    batch = events(3)
+    publisher = CountingEventPublisher(RefusingEventPublisher({batch[0]}), metrics)
+
+    with pytest.raises(EventPublishingFailed):
+        publisher.publish(batch)
+
+    assert sample(metrics, "registration_events_published_total") == 2
     assert sample(metrics, "registration_event_publish_failures_total") == 1
 
 

@@ -2,6 +2,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+import eventlet
 import pytest
 from kombu.exceptions import OperationalError
 
@@ -12,10 +13,12 @@ from registration.infrastructure.nameko_event_publisher import NamekoEventPublis
 
 
 class FlakyBroker:
-    """A dispatch that refuses the first `refusals` messages, then takes them."""
+    """A dispatch that refuses the first `refusals` messages, then takes them,
+    but for those of the addresses in `refused`, which it always refuses."""
 
-    def __init__(self, refusals: int) -> None:
+    def __init__(self, refusals: int, refused: frozenset[str] = frozenset()) -> None:
         self.refusals = refusals
+        self.refused = refused
         self.taken: list[tuple[str, dict[str, Any]]] = []
         self.headers: list[Mapping[str, str]] = []
 
@@ -25,6 +28,8 @@ class FlakyBroker:
         payload: dict[str, Any],
         headers: Mapping[str, str] | None = None,
     ) -> None:
+        if payload["email"] in self.refused:
+            raise OperationalError("[Errno 111] ECONNREFUSED")
         if self.refusals:
             self.refusals -= 1
             raise OperationalError("[Errno 111] ECONNREFUSED")
@@ -85,3 +90,37 @@ def test_an_outage_is_logged_once_with_its_cause_and_once_when_it_ends(
     assert "ECONNREFUSED" in errors[0].getMessage()
     assert "publishing again" in caplog.records[-1].getMessage()
     assert "50 failed publishes" in caplog.records[-1].getMessage()
+
+
+def test_a_batch_the_broker_partly_refuses_names_the_events_it_took() -> None:
+    addresses = [f"user{n}@example.com" for n in range(5)]
+    events = [Entry.register(EmailAddress(a)).events[0] for a in addresses]
+    broker = FlakyBroker(refusals=0, refused=frozenset({addresses[1], addresses[3]}))
+
+    with pytest.raises(EventPublishingFailed) as refused:
+        NamekoEventPublisher(broker).publish(events)
+
+    assert refused.value.published == tuple(events[n].event_id for n in (0, 2, 4))
+    assert len(broker.taken) == 3
+
+
+def test_a_batch_is_published_side_by_side_within_a_bound() -> None:
+    in_flight = peak = 0
+
+    def slow_broker(
+        name: str, payload: dict[str, Any], headers: Mapping[str, str] | None = None
+    ) -> None:
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+        eventlet.sleep(0.01)
+        in_flight -= 1
+
+    events = [
+        Entry.register(EmailAddress(f"user{n}@example.com")).events[0]
+        for n in range(20)
+    ]
+
+    NamekoEventPublisher(slow_broker).publish(events)
+
+    assert peak == nameko_event_publisher.PUBLISH_CONCURRENCY

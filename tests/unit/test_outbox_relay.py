@@ -8,6 +8,7 @@ from tests.fakes import (
     FailingAfterEventPublisher,
     InMemoryEventPublisher,
     InMemoryUnitsOfWork,
+    RefusingEventPublisher,
     UnavailableEventPublisher,
 )
 
@@ -167,3 +168,16 @@ def test_pruning_keeps_events_still_waiting(
 
     assert pruned == 0
     assert relay.status().pending == 1
+
+
+def test_only_the_events_the_broker_refused_wait_for_the_next_run(
+    units_of_work: InMemoryUnitsOfWork,
+) -> None:
+    stored = register(units_of_work, "ann@a.example", "bob@b.example", "cy@c.example")
+    middle = stored[1]
+    relay = OutboxRelay(units_of_work, RefusingEventPublisher(refused={middle}))
+
+    published = relay.relay(batch_size=10)
+
+    assert published == 2
+    assert units_of_work.outbox.waiting() == [middle]
