@@ -2,18 +2,20 @@
 
 wrk runs in slices of a few seconds at 32 clients until the registrations
 are answered; between slices the service's resident memory is read from
-/proc/<pid>/status. An outbox relay's time per batch is read from the
-service's log, from lines such as "outbox relay: batch of 100 in 0.012 s".
+/proc/<pid>/status, and the outbox relay's batches from its metrics: the
+count and total time of `registration_outbox_relay_batch_duration_seconds`
+and the events published, so each slice shows the relay's mean time and
+size per batch as the tables grow.
 """
 
 import argparse
-import re
 import statistics
 import tempfile
 import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from bench import settings
 from bench.broker import throwaway_vhost
@@ -22,9 +24,8 @@ from bench.measure import warm_up
 from bench.report import write_json
 from bench.targets import POSTGRES, ServiceProcess, running, throwaway_database
 
-BATCH_TIMING = re.compile(
-    r"outbox relay: batch of (?P<size>\d+) in (?P<seconds>\d+(?:\.\d+)?) s"
-)
+BATCH = "registration_outbox_relay_batch_duration_seconds"
+PUBLISHED = "registration_events_published_total"
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,9 @@ class Slice:
     latency_p99_ms: float
     rss_kib: int
     partial: bool
+    relay_batches: int | None = None
+    relay_ms_per_batch: float | None = None
+    relay_events_per_batch: float | None = None
 
 
 def main() -> None:
@@ -56,17 +60,22 @@ def main() -> None:
         warm_up(service, POSTGRES)
         slices = _soak(service, arguments)
         outbox = service.outbox()
-        batches = _batch_timings(service.log())
 
     middle = next(s for s in slices if s.answered_total >= arguments.requests // 2)
     print()
-    print(f"{'elapsed s':>9} {'answered':>9} {'req/s':>7} {'p99 ms':>8} {'RSS MiB':>8}")
+    print(
+        f"{'elapsed s':>9} {'answered':>9} {'req/s':>7} {'p99 ms':>8} "
+        f"{'RSS MiB':>8} {'batches':>8} {'ms/batch':>9} {'events/batch':>12}"
+    )
     for s in slices:
         # The last slice stops at the count, before its time is up.
         rate = "-" if s.partial else f"{s.requests_per_second:.0f}"
         print(
             f"{s.elapsed_s:>9.0f} {s.answered_total:>9} {rate:>7} "
-            f"{s.latency_p99_ms:>8.1f} {s.rss_kib / 1024:>8.1f}"
+            f"{s.latency_p99_ms:>8.1f} {s.rss_kib / 1024:>8.1f} "
+            f"{_figure(s.relay_batches, '.0f'):>8} "
+            f"{_figure(s.relay_ms_per_batch, '.2f'):>9} "
+            f"{_figure(s.relay_events_per_batch, '.1f'):>12}"
         )
     print()
     print(f"resident memory (VmRSS), start:  {rss_at_start / 1024:.1f} MiB")
@@ -79,7 +88,7 @@ def main() -> None:
         f"after {slices[-1].answered_total} requests "
         f"({slices[-1].succeeded_total} registered)"
     )
-    print(f"outbox relay time per batch: {_describe_batches(batches)}")
+    print(f"outbox relay time per batch: {_describe_batches(slices)}")
     print(
         "outbox backlog at the end: "
         + ("n/a" if outbox is None else f"{outbox['pending']} pending")
@@ -94,9 +103,6 @@ def main() -> None:
             "clients": arguments.clients,
             "rss_kib_at_start": rss_at_start,
             "slices": [asdict(s) for s in slices],
-            "outbox_batches": [
-                {"size": size, "seconds": seconds} for size, seconds in batches
-            ],
             "outbox": outbox,
         },
     )
@@ -106,6 +112,7 @@ def main() -> None:
 def _soak(service: ServiceProcess, arguments: argparse.Namespace) -> list[Slice]:
     slices: list[Slice] = []
     answered = succeeded = 0
+    metrics = service.metric_totals()
     began = time.monotonic()
     threads = wrk_threads(arguments.clients)
     while answered < arguments.requests:
@@ -122,6 +129,7 @@ def _soak(service: ServiceProcess, arguments: argparse.Namespace) -> list[Slice]
         )
         answered += load.answered
         succeeded += load.succeeded
+        before, metrics = metrics, service.metric_totals()
         slices.append(
             Slice(
                 elapsed_s=time.monotonic() - began,
@@ -131,6 +139,7 @@ def _soak(service: ServiceProcess, arguments: argparse.Namespace) -> list[Slice]
                 latency_p99_ms=load.latency_p99_ms,
                 rss_kib=service.rss_kib(),
                 partial=answered >= arguments.requests,
+                **_relay_batches(before, metrics),
             )
         )
         print(
@@ -141,22 +150,36 @@ def _soak(service: ServiceProcess, arguments: argparse.Namespace) -> list[Slice]
     return slices
 
 
-def _batch_timings(log: str) -> list[tuple[int, float]]:
-    return [
-        (int(match["size"]), float(match["seconds"]))
-        for match in BATCH_TIMING.finditer(log)
-    ]
-
-
-def _describe_batches(batches: list[tuple[int, float]]) -> str:
+def _relay_batches(before: dict[str, float], after: dict[str, float]) -> dict[str, Any]:
+    """The relay's batches between two scrapes: how many, mean time and size."""
+    if f"{BATCH}_count" not in after:
+        return {}
+    batches = after[f"{BATCH}_count"] - before.get(f"{BATCH}_count", 0.0)
     if not batches:
-        return "n/a (the service logs no outbox batch timings)"
-    tenth = max(1, len(batches) // 10)
-    first = statistics.median(seconds for _, seconds in batches[:tenth])
-    last = statistics.median(seconds for _, seconds in batches[-tenth:])
+        return {"relay_batches": 0}
+    seconds = after[f"{BATCH}_sum"] - before.get(f"{BATCH}_sum", 0.0)
+    events = after.get(PUBLISHED, 0.0) - before.get(PUBLISHED, 0.0)
+    return {
+        "relay_batches": int(batches),
+        "relay_ms_per_batch": 1000 * seconds / batches,
+        "relay_events_per_batch": events / batches,
+    }
+
+
+def _figure(value: float | None, spec: str) -> str:
+    return "-" if value is None else format(value, spec)
+
+
+def _describe_batches(slices: list[Slice]) -> str:
+    timed = [s for s in slices if s.relay_ms_per_batch is not None]
+    if not timed:
+        return "n/a (the service has no relay batch metrics)"
+    tenth = max(1, len(timed) // 10)
+    first = statistics.median(s.relay_ms_per_batch or 0.0 for s in timed[:tenth])
+    last = statistics.median(s.relay_ms_per_batch or 0.0 for s in timed[-tenth:])
     return (
-        f"{len(batches)} batches; median of the first tenth {first * 1000:.1f} ms, "
-        f"of the last tenth {last * 1000:.1f} ms"
+        f"median over the slices of the first tenth {first:.2f} ms, "
+        f"of the last tenth {last:.2f} ms"
     )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from uuid import uuid4
 
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -138,6 +139,23 @@ class ServiceProcess:
             if error.code in {404, 405}:
                 return None
             raise
+
+    def metric_totals(self) -> dict[str, float]:
+        """`GET /metrics`: each sample without labels, by name; empty when the
+        service has no such route."""
+        try:
+            with urllib.request.urlopen(f"{self.url}/metrics", timeout=10) as answer:  # noqa: S310
+                text = answer.read().decode()
+        except urllib.error.HTTPError as error:
+            if error.code in {404, 405}:
+                return {}
+            raise
+        return {
+            sample.name: sample.value
+            for family in text_string_to_metric_families(text)
+            for sample in family.samples
+            if not sample.labels
+        }
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")

@@ -2,6 +2,7 @@
 
 import json
 import logging
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -160,12 +161,18 @@ class RegistrationNamekoService:
     @outbox_relay_timer()
     def relay_outbox(self) -> None:
         """Publish a batch of the outbox, and wake again at once if it was full."""
+        started = time.perf_counter()
         try:
-            if self.outbox_relay.relay(RELAY_BATCH_SIZE) == RELAY_BATCH_SIZE:
-                self.relay_soon()
+            published = self.outbox_relay.relay(RELAY_BATCH_SIZE)
         except StorageUnavailable:
             # Logged where it was met; the next tick tries again.
             return
+        if published:
+            self.metrics.outbox_relay_batch_duration.observe(
+                time.perf_counter() - started
+            )
+        if published == RELAY_BATCH_SIZE:
+            self.relay_soon()
 
     @outbox_timer()
     def watch_outbox(self) -> None:

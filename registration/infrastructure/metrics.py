@@ -61,6 +61,11 @@ class ServiceMetrics:
             "Publishes the broker did not accept; the event waits for a retry",
             registry=self.registry,
         )
+        self.outbox_relay_batch_duration = Histogram(
+            "registration_outbox_relay_batch_duration_seconds",
+            "Time the relay took over a batch it published: claim, publish, mark",
+            registry=self.registry,
+        )
         self.outbox_pending = Gauge(
             "registration_outbox_pending_events",
             "Events stored and not yet published, at the relay's last run",
@@ -99,7 +104,10 @@ class CountingEventPublisher(EventPublisher):
     def publish(self, events: Sequence[DomainEvent]) -> None:
         try:
             self._publisher.publish(events)
-        except EventPublishingFailed:
-            self._metrics.event_publish_failures.inc()
+        except EventPublishingFailed as refused:
+            self._metrics.events_published.inc(len(refused.published))
+            self._metrics.event_publish_failures.inc(
+                len(events) - len(refused.published)
+            )
             raise
         self._metrics.events_published.inc(len(events))

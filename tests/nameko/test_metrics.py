@@ -156,3 +156,18 @@ def test_the_outbox_backlog_shows_in_its_gauges_until_it_drains(
     assert age is not None
     assert age >= 0
     assert value(client, "registration_outbox_oldest_pending_age_seconds") == 0
+
+
+def test_each_batch_the_relay_publishes_is_timed(
+    dispatch: MagicMock, client: ServiceClient
+) -> None:
+    batch = "registration_outbox_relay_batch_duration_seconds"
+    client.register({"email": "ann@example.com"})
+    client.wait_until_relayed()
+    client.register({"email": "bob@example.com"})
+    client.wait_until_relayed()
+
+    samples = scrape(client)
+
+    assert samples[(f"{batch}_count", frozenset())] == 2
+    assert 0 < samples[(f"{batch}_sum", frozenset())] < 5
