@@ -87,7 +87,7 @@ def make_engine(
     PostgreSQL goes through pg8000, pure Python over sockets eventlet has
     patched; `timeout` bounds its connecting, each answer, and the wait for
     a pooled connection. Pooled connections are not tested before use: a
-    test costs pg8000 four round trips, more than a registration's inserts.
+    test costs pg8000 three round trips, as many as an insert.
     After the database restarts, the first statement on a stale connection
     fails, as a 503, and SQLAlchemy then drops every connection the pool
     held before, so the next request connects afresh.

@@ -9,7 +9,10 @@ import pytest
 
 from bench.broker import EventTiming, time_event
 from bench.load import LUA_SCRIPT, _parse
+from bench.measure import Point
 from bench.profile import top_frames
+from bench.report import cpu_table
+from bench.soak import BATCH, PUBLISHED, _relay_batches
 from registration.domain import EmailAddress
 
 BENCH_MODULES = [
@@ -99,3 +102,54 @@ def test_the_bench_writes_only_under_the_ignored_results_folder() -> None:
     ignored = (Path(__file__).resolve().parents[2] / ".gitignore").read_text()
 
     assert "results/" in ignored.splitlines()
+
+
+def test_the_soak_reads_the_relays_batches_between_two_scrapes() -> None:
+    before = {f"{BATCH}_count": 10.0, f"{BATCH}_sum": 1.0, PUBLISHED: 200.0}
+    after = {f"{BATCH}_count": 14.0, f"{BATCH}_sum": 1.2, PUBLISHED: 280.0}
+
+    batches = _relay_batches(before, after)
+
+    assert batches["relay_batches"] == 4
+    assert batches["relay_ms_per_batch"] == pytest.approx(50.0)
+    assert batches["relay_events_per_batch"] == pytest.approx(20.0)
+    assert _relay_batches({}, {}) == {}
+    assert _relay_batches(after, after) == {"relay_batches": 0}
+
+
+def test_the_cpu_table_gives_each_process_its_share_and_the_ceiling() -> None:
+    point = _point(service_ms=4.0, postgres_ms=1.5, rabbitmq_ms=None)
+
+    [row] = cpu_table([point]).splitlines()[2:]
+
+    assert row.split()[-5:] == ["4.00", "1.50", "-", "5.50", "250"]
+
+
+def _point(
+    service_ms: float | None, postgres_ms: float | None, rabbitmq_ms: float | None
+) -> Point:
+    return Point(
+        target="pg",
+        title="POST /register, PostgreSQL",
+        connections=8,
+        seconds=8.0,
+        requests_per_second=250.0,
+        succeeded=2000,
+        non_2xx=0,
+        statuses={"201": 2000},
+        socket_errors=0,
+        latency_p50_ms=30.0,
+        latency_p95_ms=50.0,
+        latency_p99_ms=60.0,
+        latency_max_ms=70.0,
+        service_cpu_percent=100.0,
+        wrk_cpu_percent=5.0,
+        events_received=2000,
+        event_from_request_p50_ms=40.0,
+        event_from_request_p99_ms=90.0,
+        event_from_made_p50_ms=20.0,
+        event_from_made_p99_ms=80.0,
+        service_cpu_ms_per_request=service_ms,
+        postgres_cpu_ms_per_request=postgres_ms,
+        rabbitmq_cpu_ms_per_request=rabbitmq_ms,
+    )
