@@ -6,9 +6,11 @@ import uuid
 
 result = n.rpc.nameko_registration_service.register_entry("ann@example.com")
 print("registered", result["email"], "with event", result["event_id"])
+# Every field of the event contract, for an entry that was never stored.
 payload = {
     "name": "RegisteredEntryEvent",
     "event_id": str(uuid.uuid4()),
+    "entry_id": str(uuid.uuid4()),
     "email": "bob@example.com",
     "timestamp": datetime.datetime.now(datetime.UTC).isoformat(),
 }

@@ -30,6 +30,7 @@ from registration.entrypoints.request_body import (
     CLOSE_CONNECTION,
     CONFLICTING_LENGTHS,
     read_body,
+    refuse_unframed_body,
 )
 from registration.entrypoints.request_id import REQUEST_ID_CONTEXT_KEY
 from registration.entrypoints.shutdown import DRAIN_SECONDS, wait_until
@@ -61,10 +62,18 @@ class BoundedProtocol(HttpOnlyProtocol):  # type: ignore[misc]
         return environ
 
     def log_message(self, format: str, *args: Any) -> None:
-        logger.info("HTTP from %s: " + format, self.client_address[0], *args)
+        # What the client sent, such as a request line, is escaped: it may
+        # hold control characters that would forge or garble log lines.
+        logger.info(
+            "HTTP from %s: %s", self.client_address[0], _printable(format % args)
+        )
 
     def _close_after_response(self) -> None:
         self.close_connection = 1
+
+
+def _printable(text: str) -> str:
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
 
 
 class ProblemWsgiApp(WsgiApp):  # type: ignore[misc]
@@ -83,6 +92,7 @@ class ProblemWsgiApp(WsgiApp):  # type: ignore[misc]
         request = Request(environ, shallow=True)
         adapter = self.url_map.bind_to_environ(environ)
         try:
+            refuse_unframed_body(environ)
             rule, values = adapter.match(return_rule=True)
             environ[ROUTE], provider = rule.rule, rule.endpoint
             request.path_values = values  # type: ignore[attr-defined]

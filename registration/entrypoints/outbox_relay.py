@@ -154,24 +154,22 @@ class OutboxReport(DependencyProvider):  # type: ignore[misc]
         self.metrics.service_metrics.observe_outbox(status)
         backed_up = status.pending > self.threshold
         if not self._reported:
-            logger.info(
-                "outbox: %d events pending, the oldest %s s old",
-                status.pending,
-                _age(status),
-            )
+            logger.info("outbox: %s", _backlog(status))
         elif backed_up and not self._backed_up:
             logger.warning(
-                "outbox: %d events pending, over %d; the oldest %s s old: "
-                "is the broker reachable?",
-                status.pending,
+                "outbox: %s, over %d: is the broker reachable?",
+                _backlog(status),
                 self.threshold,
-                _age(status),
             )
         elif self._backed_up and not backed_up:
             logger.info("outbox: %d events pending, drained", status.pending)
         self._reported, self._backed_up = True, backed_up
 
 
-def _age(status: OutboxStatus) -> str:
-    age = status.oldest_age_seconds
-    return "-" if age is None else f"{age:.1f}"
+def _backlog(status: OutboxStatus) -> str:
+    if status.oldest_age_seconds is None:
+        return "no event pending"
+    return (
+        f"{status.pending} events pending, "
+        f"the oldest {status.oldest_age_seconds:.1f} s old"
+    )

@@ -42,6 +42,23 @@ def read_body(request: Request) -> bytes:
     return body
 
 
+def refuse_unframed_body(environ: dict[str, Any]) -> None:
+    """Refuse a request whose body the server cannot delimit, closing the
+    connection, whatever its route.
+
+    Eventlet reads a body by its `Content-Length` or as chunked. Under any
+    other transfer coding it would take the body to be empty and read its
+    bytes as the next request on the connection.
+    """
+    coding = environ.get("HTTP_TRANSFER_ENCODING")
+    if coding is not None and coding.strip().lower() != "chunked":
+        environ.get(CLOSE_CONNECTION, _keep_connection)()
+        raise BadRequest(
+            f"The body's length cannot be told under Transfer-Encoding "
+            f"{coding!r}: send it with Content-Length, or chunked alone."
+        )
+
+
 def read_json_object(request: Request, fields: frozenset[str]) -> dict[str, Any]:
     """The request's JSON object body, holding no field but `fields`."""
     if request.mimetype != "application/json":

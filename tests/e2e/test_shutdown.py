@@ -110,5 +110,5 @@ def test_sigterm_answers_what_it_took_publishes_it_and_exits_in_time(
     assert _stored_entry_ids(database) == {
         entry["id"].replace("-", "") for entry in created
     }
-    assert "outbox: 0 events pending" in restarted.wait_for_log("outbox:")
+    assert "outbox: no event pending" in restarted.wait_for_log("outbox:")
     assert registered_entries.is_empty()

@@ -1,5 +1,6 @@
 """Requests that no honest client sends, sent over a raw socket."""
 
+import logging
 import socket
 import time
 from collections.abc import Iterator
@@ -118,3 +119,42 @@ def test_clients_that_stall_their_bodies_do_not_hold_up_the_others(
         )
 
     assert response.status_code == 201
+
+
+@pytest.mark.parametrize("coding", [b"gzip", b"identity, chunked", b"chunked, gzip"])
+@pytest.mark.parametrize("path", [b"/register", b"/nowhere"])
+def test_a_body_under_another_transfer_coding_is_refused_and_ends_the_connection(
+    dispatch: MagicMock, web_config_port: int, coding: bytes, path: bytes
+) -> None:
+    smuggled = b"GET /outbox HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    request = (
+        HEAD.replace(b"/register", path)
+        + b"Transfer-Encoding: "
+        + coding
+        + b"\r\n\r\n"
+        + smuggled
+    )
+
+    answer = exchange(web_config_port, request)
+
+    assert answer.startswith(b"HTTP/1.1 400")
+    assert b"application/problem+json" in answer
+    assert b"Transfer-Encoding" in answer
+    assert answer.count(b"HTTP/1.1 ") == 1
+    dispatch.assert_not_called()
+
+
+def test_control_characters_a_client_sends_are_escaped_in_the_log(
+    dispatch: MagicMock, web_config_port: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="registration.entrypoints.http")
+
+    answer = exchange(
+        web_config_port, b"GET /\x1b[31mred\rINFO forged\x00 HTTP/1.1\r\n\r\n"
+    )
+
+    assert answer.startswith(b"HTTP/1.1 400")
+    lines = [r.getMessage() for r in caplog.records if "HTTP from" in r.getMessage()]
+    assert lines
+    assert all(line.isprintable() for line in lines)
+    assert any("\\x1b[31mred\\rINFO forged\\x00" in line for line in lines)
