@@ -9,12 +9,22 @@ from registration.infrastructure.configuration import (
     check_configuration,
     configuration_faults,
 )
+from registration.infrastructure.database import STORAGE_ERRORS
+from registration.infrastructure.schema import (
+    UnusableSchema,
+    expected_migrations,
+    stored_revision,
+)
 
 logger = logging.getLogger(__name__)
 
+# How long the start waits for the database to tell its schema's revision.
+SCHEMA_CHECK_TIMEOUT_SECONDS = 2
+
 
 class StartupCheck(DependencyProvider):  # type: ignore[misc]
-    """Refuses to start on a faulty configuration, and logs what it runs on."""
+    """Refuses to start on a faulty configuration or a database not at the
+    schema this code needs, and logs what it runs on."""
 
     def setup(self) -> None:
         config = self.container.config
@@ -38,3 +48,30 @@ class StartupCheck(DependencyProvider):  # type: ignore[misc]
             )
         else:
             logger.info("transport is RabbitMQ (AMQP)")
+        try:
+            self._check_schema(str(config["DATABASE_URL"]))
+        except UnusableSchema as fault:
+            logger.error("database schema: %s", fault)
+            raise
+
+    def _check_schema(self, database_url: str) -> None:
+        """Refuse a database that answers with another schema than the head.
+
+        One that does not answer yet is let through, as at any other time:
+        readiness reports it, and its schema once it answers.
+        """
+        migrations = expected_migrations()
+        try:
+            revision = stored_revision(database_url, SCHEMA_CHECK_TIMEOUT_SECONDS)
+        except STORAGE_ERRORS as error:
+            logger.warning(
+                "database schema not checked, the database did not answer: %s: %s",
+                type(error).__name__,
+                error,
+            )
+            return
+
+        fault = migrations.fault(revision)
+        if fault is not None:
+            raise UnusableSchema(fault)
+        logger.info("database schema at revision %s", revision)

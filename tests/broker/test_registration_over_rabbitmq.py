@@ -277,20 +277,35 @@ def test_two_instances_on_one_postgresql_database_publish_each_event_once(
     assert nothing_more
 
 
-def test_a_service_cut_off_from_the_broker_is_not_ready_until_it_returns(
+def test_a_service_cut_off_from_the_broker_stays_ready_and_says_it_is_degraded(
     container_factory: type[ServiceRunner],
     proxy: TcpProxy,
     config_through_proxy: Config,
     web_config_port: int,
+    registered_entries: RawQueue,
 ) -> None:
     container_factory(RegistrationNamekoService, config_through_proxy).start()
     ready_url = f"http://127.0.0.1:{web_config_port}/health/ready"
     proxy.cut()
 
     cut_off = requests.get(ready_url, timeout=15)
+    registered = register(web_config_port, {"email": "ann@example.com"})
     proxy.restore()
     restored = requests.get(ready_url, timeout=15)
 
-    assert cut_off.status_code == 503
-    assert cut_off.json()["checks"]["broker"]["status"] == "down"
+    assert cut_off.status_code == 200
+    assert cut_off.json()["status"] == "ready"
+    assert cut_off.json()["degraded"] is True
+    assert cut_off.json()["checks"]["broker"] == {
+        "status": "down",
+        "error": cut_off.json()["checks"]["broker"]["error"],
+        "affects": "registrations are accepted; their events wait in the outbox",
+    }
+    assert registered.status_code == 201
+    assert (
+        registered_entries.get(timeout=20).body["event_id"]
+        == (registered.json()["event_id"])
+    )
     assert restored.status_code == 200
+    assert restored.json()["degraded"] is False
+    assert restored.json()["checks"]["broker"] == {"status": "up"}

@@ -11,7 +11,9 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 import requests
 
+from registration.infrastructure.schema import expected_migrations
 from tests.e2e.conftest import NAMEKO, ROOT, SERVICES, RunningService
+from tests.support.databases import throwaway_database
 from tests.support.raw_queue import RawQueue
 from tests.support.tcp_proxy import TcpProxy
 
@@ -192,6 +194,23 @@ def test_events_pending_when_the_service_is_killed_are_published_after_restart(
     assert "outbox: 10 events pending" in restarted.log()
 
 
+def start_to_failure(**settings: str) -> subprocess.CompletedProcess[bytes]:
+    """`nameko run` on the in-process broker with `settings`, left to fail."""
+    env = {
+        **os.environ,
+        "AMQP_URI": "memory://localhost/",
+        "WEB_SERVER_ADDRESS": "127.0.0.1:0",
+        **settings,
+    }
+    return subprocess.run(
+        [NAMEKO, "run", "--config", "config.yaml", *SERVICES],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        timeout=60,
+    )
+
+
 @pytest.mark.parametrize(
     ("setting", "fault"),
     [
@@ -204,20 +223,22 @@ def test_events_pending_when_the_service_is_killed_are_published_after_restart(
 def test_a_faulty_setting_stops_the_start_with_a_failure_that_names_it(
     setting: dict[str, str], fault: str
 ) -> None:
-    env = {
-        **os.environ,
-        "AMQP_URI": "memory://localhost/",
-        "WEB_SERVER_ADDRESS": "127.0.0.1:0",
-        **setting,
-    }
-
-    run = subprocess.run(
-        [NAMEKO, "run", "--config", "config.yaml", *SERVICES],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        timeout=60,
-    )
+    run = start_to_failure(**setting)
 
     assert run.returncode != 0
     assert fault in run.stderr.decode().splitlines()[-1]
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_a_database_without_migrations_stops_the_start_with_a_failure_that_says_so(
+    kind: str, tmp_path: Path
+) -> None:
+    with throwaway_database(kind, tmp_path) as url:
+        run = start_to_failure(DATABASE_URL=url)
+
+    last_line = run.stderr.decode().splitlines()[-1]
+    assert run.returncode != 0
+    assert last_line.endswith(
+        "the database has no migrations, the service needs "
+        f"{expected_migrations().head}: run `make migrate` (or `alembic upgrade head`)"
+    )
