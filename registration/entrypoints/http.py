@@ -1,12 +1,16 @@
 """Nameko's HTTP entrypoint and web server, answering every error as a problem."""
 
+import errno
 import functools
 import logging
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import eventlet
 from eventlet import greenio, wsgi
 from eventlet.event import Event
+from eventlet.semaphore import Semaphore
 from nameko.exceptions import ConfigurationError
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import HttpOnlyProtocol, WebServer, WsgiApp, parse_address
@@ -41,6 +45,21 @@ logger = logging.getLogger(__name__)
 # How long a client may leave the connection silent: while it sends its
 # request, and between requests on a kept-alive connection.
 CLIENT_TIMEOUT_SECONDS = 10.0
+
+# Each open connection holds a file descriptor for as long as its client
+# keeps it, up to CLIENT_TIMEOUT_SECONDS when the client is silent. Half the
+# usual limit of 1024 descriptors leaves the rest to the database pool, the
+# broker connections, the listening socket and the files of the process.
+MAX_CONNECTIONS_KEY = "WEB_MAX_CONNECTIONS"
+DEFAULT_MAX_CONNECTIONS = 512
+
+# accept() failures that say the process or the system is out of descriptors
+# or memory for now: they pass as connections close, so the loop waits and
+# tries again instead of ending.
+EXHAUSTED_RESOURCES = frozenset(
+    {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM}
+)
+ACCEPT_RETRY_SECONDS = 0.1
 
 
 class BoundedProtocol(HttpOnlyProtocol):  # type: ignore[misc]
@@ -114,6 +133,10 @@ class ProblemWebServer(WebServer):  # type: ignore[misc]
     connection, is a 503 problem with `Connection: close`; connections
     waiting for a request, and any request still unanswered at the end,
     are then closed.
+
+    It keeps at most `WEB_MAX_CONNECTIONS` connections open: at that many
+    it accepts no more until one closes, so further clients wait in the
+    kernel's listen backlog rather than take the process's descriptors.
     """
 
     metrics = Metrics()
@@ -124,6 +147,60 @@ class ProblemWebServer(WebServer):  # type: ignore[misc]
         self._drained = Event()
         # Eventlet's state of each open connection: [address, socket, state].
         self._connections: list[list[Any]] = []
+        self._max_connections = DEFAULT_MAX_CONNECTIONS
+        self._free_slots = Semaphore(DEFAULT_MAX_CONNECTIONS)
+        self._full_log = _OncePer(seconds=60.0)
+        self._exhausted_log = _OncePer(seconds=60.0)
+
+    def setup(self) -> None:
+        self._max_connections = self._configured_max_connections()
+        self._free_slots = Semaphore(self._max_connections)
+        super().setup()
+
+    def _configured_max_connections(self) -> int:
+        """`WEB_MAX_CONNECTIONS`, checked."""
+        value = self.container.config.get(MAX_CONNECTIONS_KEY, DEFAULT_MAX_CONNECTIONS)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise InvalidConfiguration(
+                f"{MAX_CONNECTIONS_KEY} is {value!r}, not a whole number above 0"
+            )
+        return value
+
+    def run(self) -> None:
+        """Nameko's accept loop, bounded, and kept alive through a shortage
+        of descriptors: the connections it holds free them as they close."""
+        while self._is_accepting:
+            self._take_slot()
+            try:
+                sock, address = self._sock.accept()
+            except OSError as error:
+                self._free_slots.release()
+                if error.errno not in EXHAUSTED_RESOURCES:
+                    raise
+                if self._exhausted_log.due():
+                    logger.error(
+                        "HTTP: cannot accept connections, %d open: %s; "
+                        "retrying every %.1f s",
+                        len(self._connections),
+                        error,
+                        ACCEPT_RETRY_SECONDS,
+                    )
+                eventlet.sleep(ACCEPT_RETRY_SECONDS)
+                continue
+            sock.settimeout(self._serv.socket_timeout)
+            self.container.spawn_managed_thread(
+                functools.partial(self.process_request, sock, address)
+            )
+
+    def _take_slot(self) -> None:
+        if self._free_slots.locked() and self._full_log.due():
+            logger.warning(
+                "HTTP: %d connections open, as many as %s allows; "
+                "new ones wait until one closes",
+                self._max_connections,
+                MAX_CONNECTIONS_KEY,
+            )
+        self._free_slots.acquire()
 
     def process_request(self, sock: Any, address: Any) -> None:
         connection = [address, sock, wsgi.STATE_IDLE]
@@ -132,6 +209,7 @@ class ProblemWebServer(WebServer):  # type: ignore[misc]
             self._serv.process_request(connection)
         finally:
             self._connections.remove(connection)
+            self._free_slots.release()
 
     def drain(self) -> None:
         """Answer what was taken and close every connection; once, however
@@ -180,6 +258,22 @@ class ProblemWebServer(WebServer):  # type: ignore[misc]
             log_output=False,
             socket_timeout=CLIENT_TIMEOUT_SECONDS,
         )
+
+
+class _OncePer:
+    """Says when a condition that may last for minutes is due to be logged
+    again, so that it is one line a minute rather than one each turn."""
+
+    def __init__(self, seconds: float) -> None:
+        self._seconds = seconds
+        self._last: float | None = None
+
+    def due(self) -> bool:
+        now = time.monotonic()
+        if self._last is not None and now - self._last < self._seconds:
+            return False
+        self._last = now
+        return True
 
 
 class ProblemHttpEntrypoint(HttpRequestHandler):  # type: ignore[misc]

@@ -1,4 +1,5 @@
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -31,6 +32,7 @@ class RunningService:
         log_path: Path,
         database: Path,
         settings: dict[str, str] | None = None,
+        open_files: int | None = None,
     ) -> None:
         self.port = find_free_port()
         self.env = {
@@ -49,6 +51,7 @@ class RunningService:
             check=True,
             capture_output=True,
         )
+        limit = None if open_files is None else _limit_open_files(open_files)
         with log_path.open("wb") as log:
             self.process = subprocess.Popen(
                 [NAMEKO, "run", "--config", "config.yaml", *SERVICES],
@@ -56,6 +59,7 @@ class RunningService:
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                preexec_fn=limit,
             )
         self._wait_until_listening()
         if not amqp_uri.startswith("memory://"):
@@ -127,18 +131,35 @@ class RunningService:
         raise AssertionError(f"nameko run did not listen within {timeout} s")
 
 
+def _limit_open_files(limit: int) -> Callable[[], None]:
+    """Lowers the soft limit on open files of a child process to `limit`."""
+
+    def lower() -> None:
+        _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (limit, hard))
+
+    return lower
+
+
 @pytest.fixture
 def run_service(tmp_path: Path) -> Iterator[Callable[..., RunningService]]:
     """Starts `nameko run`; each on a new database unless given one, with
-    `settings` added to its environment."""
+    `settings` added to its environment and at most `open_files` open."""
     started: list[RunningService] = []
 
     def start(
-        amqp_uri: str, database: Path | None = None, **settings: str
+        amqp_uri: str,
+        database: Path | None = None,
+        open_files: int | None = None,
+        **settings: str,
     ) -> RunningService:
         log_path = tmp_path / f"service-{len(started)}.log"
         service = RunningService(
-            amqp_uri, log_path, database or log_path.with_suffix(".db"), settings
+            amqp_uri,
+            log_path,
+            database or log_path.with_suffix(".db"),
+            settings,
+            open_files,
         )
         started.append(service)
         return service

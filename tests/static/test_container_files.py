@@ -106,12 +106,17 @@ def defines_nameko_service(module_name: str) -> bool:
     )
 
 
+def configured_default(key: str) -> str:
+    """The default config.yaml gives `key` when the environment does not."""
+    value = str(load_yaml(CONFIG_FILE)[key])
+    default = re.fullmatch(rf"\$\{{{key}:(.+)\}}", value)
+    assert default, f"{key} has no default: {value}"
+    return default.group(1)
+
+
 def configured_web_port() -> str:
     """The port in config.yaml's default WEB_SERVER_ADDRESS."""
-    address = str(load_yaml(CONFIG_FILE)["WEB_SERVER_ADDRESS"])
-    default = re.fullmatch(r"\$\{WEB_SERVER_ADDRESS:(.+)\}", address)
-    assert default, f"WEB_SERVER_ADDRESS has no default: {address}"
-    return default.group(1).rpartition(":")[2]
+    return configured_default("WEB_SERVER_ADDRESS").rpartition(":")[2]
 
 
 def test_the_dockerfile_passes_hadolint() -> None:
@@ -260,3 +265,19 @@ def test_the_service_reports_its_health_through_its_readiness_route() -> None:
     healthcheck = compose_services()["registration"]["healthcheck"]
 
     assert any("/health/ready" in word for word in command_words(healthcheck["test"]))
+
+
+def test_the_service_may_open_twice_as_many_files_as_http_connections() -> None:
+    """The connections may take half the descriptors; the database, the
+    broker and the process need the rest."""
+    service = compose_services()["registration"]
+    environment = service["environment"]
+    cap = int(
+        environment.get("WEB_MAX_CONNECTIONS")
+        or configured_default("WEB_MAX_CONNECTIONS")
+    )
+
+    open_files = service["ulimits"]["nofile"]
+
+    assert open_files["soft"] <= open_files["hard"]
+    assert open_files["soft"] >= 2 * cap
