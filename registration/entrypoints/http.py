@@ -7,9 +7,8 @@ from typing import Any
 
 from eventlet import greenio, wsgi
 from eventlet.event import Event
-from nameko.exceptions import ConfigurationError
 from nameko.web.handlers import HttpRequestHandler
-from nameko.web.server import HttpOnlyProtocol, WebServer, WsgiApp, parse_address
+from nameko.web.server import HttpOnlyProtocol, WebServer, WsgiApp
 from rfc9457 import Problem
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
@@ -33,7 +32,7 @@ from registration.entrypoints.request_body import (
 )
 from registration.entrypoints.request_id import REQUEST_ID_CONTEXT_KEY
 from registration.entrypoints.shutdown import DRAIN_SECONDS, wait_until
-from registration.infrastructure.configuration import InvalidConfiguration
+from registration.infrastructure.configuration import web_server_address
 
 logger = logging.getLogger(__name__)
 
@@ -146,12 +145,8 @@ class ProblemWebServer(WebServer):  # type: ignore[misc]
     @property
     def bind_addr(self) -> Any:
         # Nameko's own ConfigurationError here would end `nameko run` with
-        # status 0; this one stops it with a failure, as the other checks do.
-        address = self.container.config.get("WEB_SERVER_ADDRESS", "0.0.0.0:8000")
-        try:
-            return parse_address(str(address or ""))
-        except ConfigurationError as error:
-            raise InvalidConfiguration(f"WEB_SERVER_ADDRESS: {error}") from None
+        # status 0; this raises InvalidConfiguration, as the other checks do.
+        return web_server_address(self.container.config)
 
     def get_wsgi_app(self) -> ObservedWsgiApp:
         return ObservedWsgiApp(ProblemWsgiApp(self), self.metrics.service_metrics)

@@ -16,6 +16,7 @@ from tests.support.raw_queue import RawQueue
 from tests.support.tcp_proxy import TcpProxy
 
 RunService = Callable[..., RunningService]
+CONFIG = ROOT / "config.yaml"
 
 
 def test_a_registration_crosses_rabbitmq_in_its_published_form(
@@ -197,27 +198,57 @@ def test_events_pending_when_the_service_is_killed_are_published_after_restart(
     [
         ({"AMQP_URI": ""}, "AMQP_URI is empty"),
         ({"DATABASE_URL": ""}, "DATABASE_URL is empty"),
-        ({"WEB_SERVER_ADDRESS": "localhost"}, "WEB_SERVER_ADDRESS: Misconfigured"),
-        ({"WEB_SERVER_ADDRESS": ""}, "WEB_SERVER_ADDRESS: Misconfigured"),
+        ({"WEB_SERVER_ADDRESS": "localhost"}, "WEB_SERVER_ADDRESS is 'localhost'"),
+        ({"WEB_SERVER_ADDRESS": "127.0.0.1:99999"}, "WEB_SERVER_ADDRESS is '127."),
+        ({"OUTBOX_RELAY_INTERVAL": "abc"}, "OUTBOX_RELAY_INTERVAL is 'abc'"),
+        ({"OUTBOX_RETENTION_HOURS": "abc"}, "OUTBOX_RETENTION_HOURS is 'abc'"),
     ],
 )
 def test_a_faulty_setting_stops_the_start_with_a_failure_that_names_it(
     setting: dict[str, str], fault: str
 ) -> None:
+    run = _run_until_it_ends(CONFIG, setting)
+
+    assert run.returncode != 0
+    assert f"ERROR registration.entrypoints.container: configuration: {fault}" in (
+        run.stderr
+    )
+    assert "Traceback" not in run.stderr
+
+
+def test_a_quoted_placeholder_is_named_before_the_broker_url_is_read(
+    tmp_path: Path,
+) -> None:
+    quoted = tmp_path / "config.yaml"
+    quoted.write_text(
+        CONFIG.read_text().replace(
+            "AMQP_URI: ${AMQP_URI:amqp://guest:guest@localhost:5672/}",
+            'AMQP_URI: "${AMQP_URI:amqp://guest:guest@localhost:5672/}"',
+        )
+    )
+
+    run = _run_until_it_ends(quoted, {})
+
+    assert run.returncode != 0
+    assert "configuration: AMQP_URI holds '${AMQP_URI:" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def _run_until_it_ends(
+    config: Path, settings: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    """`nameko run` on a faulty configuration, which must end of itself."""
     env = {
         **os.environ,
         "AMQP_URI": "memory://localhost/",
         "WEB_SERVER_ADDRESS": "127.0.0.1:0",
-        **setting,
+        **settings,
     }
-
-    run = subprocess.run(
-        [NAMEKO, "run", "--config", "config.yaml", *SERVICES],
+    return subprocess.run(
+        [NAMEKO, "run", "--config", str(config), *SERVICES],
         cwd=ROOT,
         env=env,
         capture_output=True,
-        timeout=60,
+        text=True,
+        timeout=30,
     )
-
-    assert run.returncode != 0
-    assert fault in run.stderr.decode().splitlines()[-1]
