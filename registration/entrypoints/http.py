@@ -11,9 +11,8 @@ import eventlet
 from eventlet import greenio, wsgi
 from eventlet.event import Event
 from eventlet.semaphore import Semaphore
-from nameko.exceptions import ConfigurationError
 from nameko.web.handlers import HttpRequestHandler
-from nameko.web.server import HttpOnlyProtocol, WebServer, WsgiApp, parse_address
+from nameko.web.server import HttpOnlyProtocol, WebServer, WsgiApp
 from rfc9457 import Problem
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
@@ -38,7 +37,11 @@ from registration.entrypoints.request_body import (
 )
 from registration.entrypoints.request_id import REQUEST_ID_CONTEXT_KEY
 from registration.entrypoints.shutdown import DRAIN_SECONDS, wait_until
-from registration.infrastructure.configuration import InvalidConfiguration
+from registration.infrastructure.configuration import (
+    NUMBERS,
+    web_server_address,
+    whole_number_setting,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +54,7 @@ CLIENT_TIMEOUT_SECONDS = 10.0
 # usual limit of 1024 descriptors leaves the rest to the database pool, the
 # broker connections, the listening socket and the files of the process.
 MAX_CONNECTIONS_KEY = "WEB_MAX_CONNECTIONS"
-DEFAULT_MAX_CONNECTIONS = 512
+DEFAULT_MAX_CONNECTIONS = int(NUMBERS[MAX_CONNECTIONS_KEY].default)
 
 # accept() failures that say the process or the system is out of descriptors
 # or memory for now: they pass as connections close, so the loop waits and
@@ -153,18 +156,11 @@ class ProblemWebServer(WebServer):  # type: ignore[misc]
         self._exhausted_log = _OncePer(seconds=60.0)
 
     def setup(self) -> None:
-        self._max_connections = self._configured_max_connections()
+        self._max_connections = whole_number_setting(
+            self.container.config, MAX_CONNECTIONS_KEY
+        )
         self._free_slots = Semaphore(self._max_connections)
         super().setup()
-
-    def _configured_max_connections(self) -> int:
-        """`WEB_MAX_CONNECTIONS`, checked."""
-        value = self.container.config.get(MAX_CONNECTIONS_KEY, DEFAULT_MAX_CONNECTIONS)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise InvalidConfiguration(
-                f"{MAX_CONNECTIONS_KEY} is {value!r}, not a whole number above 0"
-            )
-        return value
 
     def run(self) -> None:
         """Nameko's accept loop, bounded, and kept alive through a shortage
@@ -234,12 +230,8 @@ class ProblemWebServer(WebServer):  # type: ignore[misc]
     @property
     def bind_addr(self) -> Any:
         # Nameko's own ConfigurationError here would end `nameko run` with
-        # status 0; this one stops it with a failure, as the other checks do.
-        address = self.container.config.get("WEB_SERVER_ADDRESS", "0.0.0.0:8000")
-        try:
-            return parse_address(str(address or ""))
-        except ConfigurationError as error:
-            raise InvalidConfiguration(f"WEB_SERVER_ADDRESS: {error}") from None
+        # status 0; this raises InvalidConfiguration, as the other checks do.
+        return web_server_address(self.container.config)
 
     def get_wsgi_app(self) -> ObservedWsgiApp:
         return ObservedWsgiApp(ProblemWsgiApp(self), self.metrics.service_metrics)

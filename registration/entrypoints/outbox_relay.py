@@ -14,11 +14,13 @@ from registration.application import OutboxStatus
 from registration.entrypoints.http import ProblemWebServer
 from registration.entrypoints.observability import Metrics
 from registration.entrypoints.shutdown import DRAIN_SECONDS, FLUSH_SECONDS, wait_until
+from registration.infrastructure.configuration import (
+    NUMBERS,
+    number_setting,
+    whole_number_setting,
+)
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_RELAY_INTERVAL_SECONDS = 1.0
-DEFAULT_PENDING_WARNING = 100
 
 
 class RelayWakeUp(SharedExtension):  # type: ignore[misc]
@@ -55,14 +57,11 @@ class OutboxTimer(Timer):  # type: ignore[misc]
     `OUTBOX_RELAY_INTERVAL` seconds (from the config)."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(interval=DEFAULT_RELAY_INTERVAL_SECONDS, eager=True, **kwargs)
+        interval = NUMBERS["OUTBOX_RELAY_INTERVAL"].default
+        super().__init__(interval=interval, eager=True, **kwargs)
 
     def setup(self) -> None:
-        self.interval = float(
-            self.container.config.get(
-                "OUTBOX_RELAY_INTERVAL", DEFAULT_RELAY_INTERVAL_SECONDS
-            )
-        )
+        self.interval = number_setting(self.container.config, "OUTBOX_RELAY_INTERVAL")
 
 
 outbox_timer = OutboxTimer.decorator
@@ -141,8 +140,8 @@ class OutboxReport(DependencyProvider):  # type: ignore[misc]
     metrics = Metrics()
 
     def setup(self) -> None:
-        self.threshold = int(
-            self.container.config.get("OUTBOX_PENDING_WARNING", DEFAULT_PENDING_WARNING)
+        self.threshold = whole_number_setting(
+            self.container.config, "OUTBOX_PENDING_WARNING"
         )
         self._reported = False
         self._backed_up = False

@@ -33,6 +33,7 @@ from registration.entrypoints.problems import EXPECTED_ERRORS
 from registration.entrypoints.request_body import read_json_object, require_string
 from registration.entrypoints.request_id import RequestId
 from registration.entrypoints.startup import StartupCheck
+from registration.infrastructure.configuration import number_setting
 from registration.infrastructure.metrics import ServiceMetrics
 from registration.infrastructure.nameko_event_publisher import (
     bounded_event_dispatcher,
@@ -45,7 +46,6 @@ logger = logging.getLogger(__name__)
 # run costs in proportion to these, however long the outbox grows.
 RELAY_BATCH_SIZE = 100
 PRUNE_BATCH_SIZE = 500
-DEFAULT_RETENTION_HOURS = 24.0
 
 
 class RegistrationNamekoService:
@@ -185,9 +185,7 @@ class RegistrationNamekoService:
         """
         relay = self.outbox_relay
         retention = timedelta(
-            hours=float(
-                self.config.get("OUTBOX_RETENTION_HOURS", DEFAULT_RETENTION_HOURS)
-            )
+            hours=number_setting(self.config, "OUTBOX_RETENTION_HOURS")
         )
 
         try:

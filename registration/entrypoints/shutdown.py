@@ -1,8 +1,9 @@
 """How a service stops on SIGTERM or Ctrl-C: in order, and in bounded time.
 
 `nameko run` stops its containers on SIGTERM. The container class below,
-named by `SERVICE_CONTAINER_CLS` in config.yaml, makes that stop safe while
-the container is still starting, bounds it, and makes Ctrl-C do the same.
+extended by the one `SERVICE_CONTAINER_CLS` names in config.yaml, makes
+that stop safe while the container is still starting, bounds it, and makes
+Ctrl-C do the same.
 The web server drains (`http.py`) and the relay publishes what is left
 (`outbox_relay.py`) within the budgets here.
 """

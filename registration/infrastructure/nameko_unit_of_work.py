@@ -1,13 +1,16 @@
 from collections.abc import Callable
 from typing import Any
 
-from nameko.constants import DEFAULT_MAX_WORKERS, MAX_WORKERS_CONFIG_KEY
+from nameko.constants import MAX_WORKERS_CONFIG_KEY
 from nameko.extensions import DependencyProvider
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from registration.application import UnitOfWork
-from registration.infrastructure.configuration import check_configuration
+from registration.infrastructure.configuration import (
+    check_configuration,
+    whole_number_setting,
+)
 from registration.infrastructure.database import make_engine
 from registration.infrastructure.sqlalchemy_unit_of_work import SqlAlchemyUnitOfWork
 
@@ -32,7 +35,7 @@ class UnitOfWorkProvider(DependencyProvider):  # type: ignore[misc]
         # One pooled connection per worker: with fewer, every request past
         # the pool's size opens and closes a connection of its own, which
         # costs more than the statements it runs.
-        workers = int(config.get(MAX_WORKERS_CONFIG_KEY, DEFAULT_MAX_WORKERS))
+        workers = whole_number_setting(config, MAX_WORKERS_CONFIG_KEY)
         self.engine: Engine = make_engine(config["DATABASE_URL"], pool_size=workers)
         self._make_session = sessionmaker(self.engine, expire_on_commit=False)
 

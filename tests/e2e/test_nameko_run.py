@@ -18,6 +18,7 @@ from tests.support.raw_queue import RawQueue
 from tests.support.tcp_proxy import TcpProxy
 
 RunService = Callable[..., RunningService]
+CONFIG = ROOT / "config.yaml"
 
 
 def test_a_registration_crosses_rabbitmq_in_its_published_form(
@@ -194,8 +195,11 @@ def test_events_pending_when_the_service_is_killed_are_published_after_restart(
     assert "outbox: 10 events pending" in restarted.log()
 
 
-def start_to_failure(**settings: str) -> subprocess.CompletedProcess[bytes]:
-    """`nameko run` on the in-process broker with `settings`, left to fail."""
+def start_to_failure(
+    config: Path = CONFIG, /, **settings: str
+) -> subprocess.CompletedProcess[str]:
+    """`nameko run` on the in-process broker with `settings`, which must end
+    of itself."""
     env = {
         **os.environ,
         "AMQP_URI": "memory://localhost/",
@@ -203,10 +207,11 @@ def start_to_failure(**settings: str) -> subprocess.CompletedProcess[bytes]:
         **settings,
     }
     return subprocess.run(
-        [NAMEKO, "run", "--config", "config.yaml", *SERVICES],
+        [NAMEKO, "run", "--config", str(config), *SERVICES],
         cwd=ROOT,
         env=env,
         capture_output=True,
+        text=True,
         timeout=60,
     )
 
@@ -216,8 +221,10 @@ def start_to_failure(**settings: str) -> subprocess.CompletedProcess[bytes]:
     [
         ({"AMQP_URI": ""}, "AMQP_URI is empty"),
         ({"DATABASE_URL": ""}, "DATABASE_URL is empty"),
-        ({"WEB_SERVER_ADDRESS": "localhost"}, "WEB_SERVER_ADDRESS: Misconfigured"),
-        ({"WEB_SERVER_ADDRESS": ""}, "WEB_SERVER_ADDRESS: Misconfigured"),
+        ({"WEB_SERVER_ADDRESS": "localhost"}, "WEB_SERVER_ADDRESS is 'localhost'"),
+        ({"WEB_SERVER_ADDRESS": "127.0.0.1:99999"}, "WEB_SERVER_ADDRESS is '127."),
+        ({"OUTBOX_RELAY_INTERVAL": "abc"}, "OUTBOX_RELAY_INTERVAL is 'abc'"),
+        ({"OUTBOX_RETENTION_HOURS": "abc"}, "OUTBOX_RETENTION_HOURS is 'abc'"),
     ],
 )
 def test_a_faulty_setting_stops_the_start_with_a_failure_that_names_it(
@@ -226,7 +233,28 @@ def test_a_faulty_setting_stops_the_start_with_a_failure_that_names_it(
     run = start_to_failure(**setting)
 
     assert run.returncode != 0
-    assert fault in run.stderr.decode().splitlines()[-1]
+    assert f"ERROR registration.entrypoints.container: configuration: {fault}" in (
+        run.stderr
+    )
+    assert "Traceback" not in run.stderr
+
+
+def test_a_quoted_placeholder_is_named_before_the_broker_url_is_read(
+    tmp_path: Path,
+) -> None:
+    quoted = tmp_path / "config.yaml"
+    quoted.write_text(
+        CONFIG.read_text().replace(
+            "AMQP_URI: ${AMQP_URI:amqp://guest:guest@localhost:5672/}",
+            'AMQP_URI: "${AMQP_URI:amqp://guest:guest@localhost:5672/}"',
+        )
+    )
+
+    run = start_to_failure(quoted)
+
+    assert run.returncode != 0
+    assert "configuration: AMQP_URI holds '${AMQP_URI:" in run.stderr
+    assert "Traceback" not in run.stderr
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
@@ -236,7 +264,7 @@ def test_a_database_without_migrations_stops_the_start_with_a_failure_that_says_
     with throwaway_database(kind, tmp_path) as url:
         run = start_to_failure(DATABASE_URL=url)
 
-    last_line = run.stderr.decode().splitlines()[-1]
+    last_line = run.stderr.splitlines()[-1]
     assert run.returncode != 0
     assert last_line.endswith(
         "the database has no migrations, the service needs "
