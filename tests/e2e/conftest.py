@@ -51,7 +51,6 @@ class RunningService:
             check=True,
             capture_output=True,
         )
-        limit = None if open_files is None else _limit_open_files(open_files)
         with log_path.open("wb") as log:
             self.process = subprocess.Popen(
                 [NAMEKO, "run", "--config", "config.yaml", *SERVICES],
@@ -59,7 +58,12 @@ class RunningService:
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                preexec_fn=limit,
+            )
+        if open_files is not None:
+            # Before it listens, a service has opened no connection to count.
+            _, hard = resource.prlimit(self.process.pid, resource.RLIMIT_NOFILE)
+            resource.prlimit(
+                self.process.pid, resource.RLIMIT_NOFILE, (open_files, hard)
             )
         self._wait_until_listening()
         if not amqp_uri.startswith("memory://"):
@@ -129,16 +133,6 @@ class RunningService:
                 time.sleep(0.1)
         self.stop()
         raise AssertionError(f"nameko run did not listen within {timeout} s")
-
-
-def _limit_open_files(limit: int) -> Callable[[], None]:
-    """Lowers the soft limit on open files of a child process to `limit`."""
-
-    def lower() -> None:
-        _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-        resource.setrlimit(resource.RLIMIT_NOFILE, (limit, hard))
-
-    return lower
 
 
 @pytest.fixture
