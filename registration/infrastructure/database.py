@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
+    BigInteger,
     DateTime,
     Engine,
     Index,
@@ -70,7 +71,11 @@ class OutboxRecord(Base):
     __tablename__ = "outbox"
     __table_args__ = (Index("ix_outbox_published_at_id", "published_at", "id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"),
+        primary_key=True,
+        autoincrement=True,
+    )
     event_id: Mapped[UUID] = mapped_column(Uuid, unique=True)
     name: Mapped[str] = mapped_column(String(100))
     payload: Mapped[str] = mapped_column(Text)

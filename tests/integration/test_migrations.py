@@ -1,9 +1,12 @@
 """The migrations build the schema the adapter maps, and take it down again."""
 
 from alembic import command
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
+from sqlalchemy.orm import Session
 
+from registration.domain import EmailAddress, Entry
 from registration.infrastructure.database import make_engine
+from registration.infrastructure.sqlalchemy_outbox import SqlAlchemyOutbox
 from tests.support.databases import alembic_config, migrate
 
 
@@ -62,3 +65,33 @@ def test_upgrading_again_after_a_downgrade_works(empty_database_url: str) -> Non
     migrate(empty_database_url)
 
     assert "entries" in table_names(empty_database_url)
+
+
+def test_outbox_ids_go_past_32_bits(empty_database_url: str) -> None:
+    migrate(empty_database_url)
+    engine = make_engine(empty_database_url)
+    past_32_bits = 2**31 + 1
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(
+                text("SELECT setval('outbox_id_seq', :start)"),
+                {"start": past_32_bits - 1},
+            )
+        else:
+            # SQLite gives a new row the greatest id so far, plus one.
+            connection.execute(
+                text(
+                    "INSERT INTO outbox (id, event_id, name, payload, created_at) "
+                    "VALUES (:id, 'x', 'Earlier', '{}', '2026-01-01')"
+                ),
+                {"id": past_32_bits - 1},
+            )
+        with Session(connection) as session:
+            SqlAlchemyOutbox(session).add(
+                Entry.register(EmailAddress("ann@example.com")).events
+            )
+            session.flush()
+        stored = connection.execute(text("SELECT max(id) FROM outbox")).scalar_one()
+    engine.dispose()
+
+    assert stored == past_32_bits
