@@ -51,7 +51,9 @@ def refuse_unframed_body(environ: dict[str, Any]) -> None:
     bytes as the next request on the connection.
     """
     coding = environ.get("HTTP_TRANSFER_ENCODING")
-    if coding is not None and coding.strip().lower() != "chunked":
+    # Eventlet's own test, to the character: any value it would not read as
+    # chunked, such as one with a form feed after it, is refused.
+    if coding is not None and coding.lower() != "chunked":
         environ.get(CLOSE_CONNECTION, _keep_connection)()
         raise BadRequest(
             f"The body's length cannot be told under Transfer-Encoding "

@@ -121,7 +121,10 @@ def test_clients_that_stall_their_bodies_do_not_hold_up_the_others(
     assert response.status_code == 201
 
 
-@pytest.mark.parametrize("coding", [b"gzip", b"identity, chunked", b"chunked, gzip"])
+@pytest.mark.parametrize(
+    "coding",
+    [b"gzip", b"identity, chunked", b"chunked, gzip", b"chunked\x0c", b"\x0bchunked"],
+)
 @pytest.mark.parametrize("path", [b"/register", b"/nowhere"])
 def test_a_body_under_another_transfer_coding_is_refused_and_ends_the_connection(
     dispatch: MagicMock, web_config_port: int, coding: bytes, path: bytes
