@@ -7,7 +7,9 @@ from typing import Any
 from nameko.containers import get_service_name
 
 from registration.entrypoints.shutdown import GracefulServiceContainer
+from registration.entrypoints.startup import StartupCheck
 from registration.infrastructure.configuration import configuration_faults
+from registration.infrastructure.schema import UnusableSchema
 
 logger = logging.getLogger(__name__)
 
@@ -35,3 +37,18 @@ class CheckedServiceContainer(GracefulServiceContainer):
             # Nameko's own frames, which says nothing the lines above do not.
             raise SystemExit(1)
         super().__init__(service_cls, config)
+
+    def start(self) -> None:
+        # Before any extension is set up: one that fails there is reported by
+        # Eventlet with a traceback, which would add nothing to the line the
+        # check logs, saying what to do.
+        for extension in self.extensions:
+            if isinstance(extension, StartupCheck):
+                try:
+                    extension.check_schema()
+                except UnusableSchema:
+                    logger.error(
+                        "%s not started: its database schema", self.service_name
+                    )
+                    raise SystemExit(1) from None
+        super().start()

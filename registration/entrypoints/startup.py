@@ -48,18 +48,22 @@ class StartupCheck(DependencyProvider):  # type: ignore[misc]
             )
         else:
             logger.info("transport is RabbitMQ (AMQP)")
+        self.check_schema()
+
+    def check_schema(self) -> None:
+        """Refuse a database that answers with another schema than the head,
+        logging why, with `UnusableSchema`.
+
+        One that does not answer yet is let through, as at any other time:
+        readiness reports it, and its schema once it answers.
+        """
         try:
-            self._check_schema(str(config["DATABASE_URL"]))
+            self._check_schema(str(self.container.config["DATABASE_URL"]))
         except UnusableSchema as fault:
             logger.error("database schema: %s", fault)
             raise
 
     def _check_schema(self, database_url: str) -> None:
-        """Refuse a database that answers with another schema than the head.
-
-        One that does not answer yet is let through, as at any other time:
-        readiness reports it, and its schema once it answers.
-        """
         migrations = expected_migrations()
         try:
             revision = stored_revision(database_url, SCHEMA_CHECK_TIMEOUT_SECONDS)
