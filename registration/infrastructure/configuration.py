@@ -31,7 +31,7 @@ class Number:
     least: float
     expected: str
     whole: bool = False
-    least_excluded: bool = False
+    most: float = math.inf
 
     def parse(self, value: Any) -> float | None:
         """`value` as a number this setting allows, or None if it is not one."""
@@ -41,18 +41,20 @@ class Number:
             number = int(value) if self.whole else float(value)
         except (TypeError, ValueError):
             return None
-        if not math.isfinite(number) or number < self.least:
-            return None
-        if number == self.least and self.least_excluded:
+        if not math.isfinite(number) or not self.least <= number <= self.most:
             return None
         return number
 
 
 NUMBERS = {
+    # Shorter intervals would keep the relay's timer turning for nothing.
     "OUTBOX_RELAY_INTERVAL": Number(
-        1.0, 0, "a number of seconds greater than 0", least_excluded=True
+        1.0, 0.05, "a number of seconds from 0.05 to 3600", most=3600
     ),
-    "OUTBOX_RETENTION_HOURS": Number(24.0, 0, "a number of hours, 0 or more"),
+    # Longer retentions overflow the time arithmetic of the pruning.
+    "OUTBOX_RETENTION_HOURS": Number(
+        24.0, 0, "a number of hours from 0 to 87600 (ten years)", most=87600
+    ),
     "OUTBOX_PENDING_WARNING": Number(
         100, 0, "a whole number of events, 0 or more", whole=True
     ),

@@ -21,7 +21,7 @@ def test_a_faulty_configuration_is_logged_and_ends_the_process(
     assert caplog.messages == [
         "configuration: AMQP_URI is empty; set it in the environment or in config.yaml",
         "configuration: OUTBOX_RELAY_INTERVAL is -1; "
-        "it must be a number of seconds greater than 0",
+        "it must be a number of seconds from 0.05 to 3600",
         "nameko_registration_service not started: its configuration is faulty",
     ]
 

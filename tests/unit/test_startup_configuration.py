@@ -94,8 +94,8 @@ def test_a_bind_address_outside_host_and_port_is_named(value: str, fault: str) -
     assert configuration_faults({**GOOD, "WEB_SERVER_ADDRESS": value}) == [fault]
 
 
-SECONDS = "it must be a number of seconds greater than 0"
-HOURS = "it must be a number of hours, 0 or more"
+SECONDS = "it must be a number of seconds from 0.05 to 3600"
+HOURS = "it must be a number of hours from 0 to 87600 (ten years)"
 EVENTS = "it must be a whole number of events, 0 or more"
 WORKERS = "it must be a whole number of workers, 1 or more"
 CONNECTIONS = "it must be a whole number of connections, 1 or more"
@@ -116,7 +116,14 @@ CONNECTIONS = "it must be a whole number of connections, 1 or more"
         ("OUTBOX_RELAY_INTERVAL", None, f"OUTBOX_RELAY_INTERVAL is empty; {SECONDS}"),
         ("OUTBOX_RELAY_INTERVAL", True, f"OUTBOX_RELAY_INTERVAL is True; {SECONDS}"),
         ("OUTBOX_RETENTION_HOURS", "abc", f"OUTBOX_RETENTION_HOURS is 'abc'; {HOURS}"),
+        (
+            "OUTBOX_RELAY_INTERVAL",
+            0.0001,
+            f"OUTBOX_RELAY_INTERVAL is 0.0001; {SECONDS}",
+        ),
+        ("OUTBOX_RELAY_INTERVAL", 7200, f"OUTBOX_RELAY_INTERVAL is 7200; {SECONDS}"),
         ("OUTBOX_RETENTION_HOURS", -0.5, f"OUTBOX_RETENTION_HOURS is -0.5; {HOURS}"),
+        ("OUTBOX_RETENTION_HOURS", 1e300, f"OUTBOX_RETENTION_HOURS is 1e+300; {HOURS}"),
         ("OUTBOX_PENDING_WARNING", "abc", f"OUTBOX_PENDING_WARNING is 'abc'; {EVENTS}"),
         ("OUTBOX_PENDING_WARNING", -5, f"OUTBOX_PENDING_WARNING is -5; {EVENTS}"),
         ("OUTBOX_PENDING_WARNING", 2.5, f"OUTBOX_PENDING_WARNING is 2.5; {EVENTS}"),
