@@ -26,6 +26,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from registration.application import StorageUnavailable
+from registration.infrastructure.outage_log import OutageLog
 
 logger = logging.getLogger(__name__)
 
@@ -142,6 +143,11 @@ STORAGE_ERRORS = (
 )
 
 
+_outage = OutageLog(
+    logger, still="database still unavailable", again="database answering again"
+)
+
+
 @contextmanager
 def storage_errors() -> Iterator[None]:
     """Turns the database being out of reach into `StorageUnavailable`."""
@@ -149,5 +155,6 @@ def storage_errors() -> Iterator[None]:
         yield
     except STORAGE_ERRORS as error:
         cause = getattr(error, "orig", None) or error
-        logger.error("database unavailable: %s: %s", type(cause).__name__, cause)
+        _outage.failed("database unavailable", cause)
         raise StorageUnavailable("the database did not answer") from error
+    _outage.succeeded()

@@ -1,5 +1,4 @@
 import logging
-import time
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
@@ -12,6 +11,7 @@ from nameko.events import EventDispatcher
 
 from registration.application import EventPublisher, EventPublishingFailed
 from registration.domain import DomainEvent
+from registration.infrastructure.outage_log import OutageLog
 
 logger = logging.getLogger(__name__)
 
@@ -118,11 +118,11 @@ class NamekoEventPublisher(EventPublisher):
             if error is not None
         ]
         if not refused:
-            _outage.ended()
+            _outage.succeeded()
             return
 
         for event, error in refused:
-            _outage.failed(event, error)
+            _outage.failed(f"could not publish {event.name} {event.event_id}", error)
         first_event, first_error = refused[0]
         raise EventPublishingFailed(
             f"the broker did not accept {len(refused)} of {len(events)} events, "
@@ -149,50 +149,4 @@ def _headers(event: DomainEvent) -> dict[str, str]:
     return {REQUEST_ID_HEADER: event.correlation_id}
 
 
-class _OutageLog:
-    """Logs a broker outage as it is lived, not once per failed publish.
-
-    The first failure is logged with its cause, then one line a minute
-    while failures go on, and one when a publish goes through again. It
-    belongs to the process, as its connection pool to the broker does.
-    """
-
-    def __init__(self, every_seconds: float = 60.0) -> None:
-        self._every = every_seconds
-        self._began: float | None = None
-        self._logged = 0.0
-        self._failures = 0
-
-    def failed(self, event: DomainEvent, error: Exception) -> None:
-        now = time.monotonic()
-        self._failures += 1
-        if self._began is None:
-            self._began = self._logged = now
-            logger.error(
-                "could not publish %s %s: %s: %s",
-                event.name,
-                event.event_id,
-                type(error).__name__,
-                error,
-            )
-        elif now - self._logged >= self._every:
-            self._logged = now
-            logger.error(
-                "still cannot publish: %d failures in %.0f s, the last %s: %s",
-                self._failures,
-                now - self._began,
-                type(error).__name__,
-                error,
-            )
-
-    def ended(self) -> None:
-        if self._began is not None:
-            logger.info(
-                "publishing again, after %.0f s and %d failed publishes",
-                time.monotonic() - self._began,
-                self._failures,
-            )
-            self._began, self._failures = None, 0
-
-
-_outage = _OutageLog()
+_outage = OutageLog(logger, still="still cannot publish", again="publishing again")

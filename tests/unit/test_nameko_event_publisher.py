@@ -10,6 +10,7 @@ from registration.application import EventPublishingFailed
 from registration.domain import EmailAddress, Entry
 from registration.infrastructure import nameko_event_publisher
 from registration.infrastructure.nameko_event_publisher import NamekoEventPublisher
+from registration.infrastructure.outage_log import OutageLog
 
 
 class FlakyBroker:
@@ -40,7 +41,9 @@ class FlakyBroker:
 @pytest.fixture(autouse=True)
 def fresh_outage_log(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
-        nameko_event_publisher, "_outage", nameko_event_publisher._OutageLog()
+        nameko_event_publisher,
+        "_outage",
+        OutageLog(nameko_event_publisher.logger, "still cannot publish", "again"),
     )
 
 
@@ -88,8 +91,8 @@ def test_an_outage_is_logged_once_with_its_cause_and_once_when_it_ends(
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(errors) == 1
     assert "ECONNREFUSED" in errors[0].getMessage()
-    assert "publishing again" in caplog.records[-1].getMessage()
-    assert "50 failed publishes" in caplog.records[-1].getMessage()
+    assert "again, after" in caplog.records[-1].getMessage()
+    assert "50 failures" in caplog.records[-1].getMessage()
 
 
 def test_a_batch_the_broker_partly_refuses_names_the_events_it_took() -> None:
