@@ -9,7 +9,6 @@ their own time, and by the time spent in them and what they call.
 import argparse
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -20,7 +19,7 @@ from bench import settings
 from bench.broker import throwaway_vhost
 from bench.load import run_wrk
 from bench.measure import warm_up
-from bench.targets import POSTGRES, running, throwaway_database
+from bench.targets import POSTGRES, postgres_service
 
 PY_SPY = Path(sys.executable).with_name("py-spy")
 LEAD_IN_SECONDS = 2.0
@@ -35,9 +34,7 @@ def main() -> None:
 
     with (
         throwaway_vhost(settings.AMQP_URI, settings.RABBIT_MANAGEMENT_URL) as amqp,
-        tempfile.TemporaryDirectory(prefix="registration_profile_") as folder,
-        throwaway_database("postgresql", Path(folder), settings.POSTGRES_URL) as url,
-        running(POSTGRES, amqp, url, log_path) as service,
+        postgres_service(amqp, settings.POSTGRES_URL, log_path) as service,
     ):
         warm_up(service, POSTGRES)
         load = threading.Thread(

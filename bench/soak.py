@@ -10,11 +10,9 @@ size per batch as the tables grow.
 
 import argparse
 import statistics
-import tempfile
 import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from bench import settings
@@ -22,7 +20,7 @@ from bench.broker import throwaway_vhost
 from bench.load import run_wrk, wrk_threads
 from bench.measure import warm_up
 from bench.report import write_json
-from bench.targets import POSTGRES, ServiceProcess, running, throwaway_database
+from bench.targets import POSTGRES, ServiceProcess, postgres_service
 
 BATCH = "registration_outbox_relay_batch_duration_seconds"
 PUBLISHED = "registration_events_published_total"
@@ -52,9 +50,7 @@ def main() -> None:
 
     with (
         throwaway_vhost(settings.AMQP_URI, settings.RABBIT_MANAGEMENT_URL) as amqp,
-        tempfile.TemporaryDirectory(prefix="registration_soak_") as folder,
-        throwaway_database("postgresql", Path(folder), settings.POSTGRES_URL) as url,
-        running(POSTGRES, amqp, url, log_path) as service,
+        postgres_service(amqp, settings.POSTGRES_URL, log_path) as service,
     ):
         rss_at_start = service.rss_kib()
         warm_up(service, POSTGRES)

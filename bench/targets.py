@@ -15,8 +15,8 @@ from pathlib import Path
 from uuid import uuid4
 
 from prometheus_client.parser import text_string_to_metric_families
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+
+from tests.support.databases import throwaway_postgres
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -131,31 +131,36 @@ class ServiceProcess:
 
     def outbox(self) -> dict[str, float] | None:
         """`GET /outbox` as JSON, or None where the service has no such route."""
-        try:
-            with urllib.request.urlopen(f"{self.url}/outbox", timeout=10) as answer:  # noqa: S310
-                outbox: dict[str, float] = json.load(answer)
-                return outbox
-        except urllib.error.HTTPError as error:
-            if error.code in {404, 405}:
-                return None
-            raise
+        answer = self._get("/outbox")
+        if answer is None:
+            return None
+        outbox: dict[str, float] = json.loads(answer)
+        return outbox
 
     def metric_totals(self) -> dict[str, float]:
         """`GET /metrics`: each sample without labels, by name; empty when the
         service has no such route."""
-        try:
-            with urllib.request.urlopen(f"{self.url}/metrics", timeout=10) as answer:  # noqa: S310
-                text = answer.read().decode()
-        except urllib.error.HTTPError as error:
-            if error.code in {404, 405}:
-                return {}
-            raise
+        answer = self._get("/metrics")
+        if answer is None:
+            return {}
         return {
             sample.name: sample.value
-            for family in text_string_to_metric_families(text)
+            for family in text_string_to_metric_families(answer.decode())
             for sample in family.samples
             if not sample.labels
         }
+
+    def _get(self, path: str) -> bytes | None:
+        """The body `GET path` answers, or None where the service has no such
+        route."""
+        try:
+            with urllib.request.urlopen(f"{self.url}{path}", timeout=10) as answer:  # noqa: S310
+                body: bytes = answer.read()
+                return body
+        except urllib.error.HTTPError as error:
+            if error.code in {404, 405}:
+                return None
+            raise
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -198,6 +203,19 @@ def running(
         service.stop()
 
 
+@contextmanager
+def postgres_service(
+    amqp_uri: str, postgres_url: str, log_path: Path
+) -> Iterator[ServiceProcess]:
+    """The service on a throwaway database of the PostgreSQL server at
+    `postgres_url`, stopped and dropped afterwards."""
+    with (
+        throwaway_postgres(postgres_url, "registration_bench") as url,
+        running(POSTGRES, amqp_uri, url, log_path) as service,
+    ):
+        yield service
+
+
 def migrate(env: dict[str, str]) -> None:
     """`alembic upgrade head`, as `make migrate` runs it, on env's DATABASE_URL."""
     subprocess.run(
@@ -221,17 +239,5 @@ def throwaway_database(storage: str, folder: Path, postgres_url: str) -> Iterato
                 leftover.unlink()
         return
 
-    name = f"registration_bench_{uuid4().hex[:8]}"
-    server = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield (
-            make_url(postgres_url)
-            .set(database=name)
-            .render_as_string(hide_password=False)
-        )
-    finally:
-        with server.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
+    with throwaway_postgres(postgres_url, "registration_bench") as url:
+        yield url

@@ -35,15 +35,18 @@ def sqlite_url(folder: Path) -> str:
 
 
 @contextmanager
-def throwaway_postgres() -> Iterator[str]:
-    """The URL of a new, empty PostgreSQL database, dropped afterwards."""
-    name = f"registration_test_{uuid4().hex[:12]}"
-    server = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+def throwaway_postgres(
+    server_url: str = POSTGRES_URL, prefix: str = "registration_test"
+) -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database on the server of
+    `server_url`, named `<prefix>_<hex>`, dropped afterwards."""
+    name = f"{prefix}_{uuid4().hex[:12]}"
+    server = create_engine(server_url, isolation_level="AUTOCOMMIT")
     with server.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
         yield (
-            make_url(POSTGRES_URL)
+            make_url(server_url)
             .set(database=name)
             .render_as_string(hide_password=False)
         )
