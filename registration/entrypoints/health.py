@@ -57,7 +57,7 @@ class Readiness(DependencyProvider):  # type: ignore[misc]
         """Whether the service is ready, and the body that says so, check by check.
 
         Such as `{"status": "ready", "degraded": true, "checks": {"database":
-        {"status": "up"}, "schema": {"status": "up", "revision": "0003"},
+        {"status": "up"}, "schema": {"status": "up", "revision": "0004"},
         "broker": {"status": "down", "error": "OperationalError", "affects":
         "..."}}}`.
         """

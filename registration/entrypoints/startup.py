@@ -26,6 +26,8 @@ class StartupCheck(DependencyProvider):  # type: ignore[misc]
     """Refuses to start on a faulty configuration or a database not at the
     schema this code needs, and logs what it runs on."""
 
+    _schema_checked = False
+
     def setup(self) -> None:
         config = self.container.config
         for fault in configuration_faults(config):
@@ -48,20 +50,24 @@ class StartupCheck(DependencyProvider):  # type: ignore[misc]
             )
         else:
             logger.info("transport is RabbitMQ (AMQP)")
-        self.check_schema()
+        if not self._schema_checked:
+            self.check_schema()
 
     def check_schema(self) -> None:
         """Refuse a database that answers with another schema than the head,
         logging why, with `UnusableSchema`.
 
         One that does not answer yet is let through, as at any other time:
-        readiness reports it, and its schema once it answers.
+        readiness reports it, and its schema once it answers. The container
+        `nameko run` uses checks before it sets the service up, so the set-up
+        checks only where no container did.
         """
         try:
             self._check_schema(str(self.container.config["DATABASE_URL"]))
         except UnusableSchema as fault:
             logger.error("database schema: %s", fault)
             raise
+        self._schema_checked = True
 
     def _check_schema(self, database_url: str) -> None:
         migrations = expected_migrations()
